@@ -1,0 +1,69 @@
+"""The plain data type between readers and the mapper.
+
+A reader turns bytes into a `Document`: the report's blocks in reading order, each either a
+paragraph of text or a table.  A table is a list of rows; a row holds only the cells that *start*
+there (a cell merged over several rows or columns appears once, at its top-left position, with its
+span recorded).  Readers know nothing about the annual-report template: they only say what the file
+prints, so that one mapper can read every format the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[list[Cell]]
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Document:
+    blocks: list[Block] = field(default_factory=list)
+    # The format the reader recognised from the content ("text", "markdown", "html", "docx", "pdf").
+    format: str = ""
+    # A title found outside the body, e.g. HTML <title>; used only for metadata.
+    title: str = ""
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b.text for b in self.blocks if isinstance(b, Paragraph)]
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report; the message is shown to the user as is (Chinese)."""
+
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+
+
+def clean_text(text: str) -> str:
+    """NFKC-normalise (folds Kangxi radicals such as ⼀ to 一 and full-width digits to ASCII),
+    drop Word bookmark artifacts and collapse runs of whitespace to one space.
+
+    Every reader passes its cell and paragraph text through here, so the mapper sees one alphabet."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _BOOKMARK.sub("", text)
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,66 @@
+"""Readers: bytes of any supported format → `Document` (paragraphs and tables of cells).
+
+The format is sniffed from the content, never trusted from the file name: portals serve HTML as
+.doc, crawlers save PDFs as .htm.  Each reader lives in its own module and exposes
+`read(data: bytes) -> Document`; it raises `ReadError` with a Chinese message for a file it cannot read.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from gongkai.document import Document, ReadError
+from gongkai.readers.encoding import decode_text
+
+
+def sniff_format(data: bytes) -> str:
+    """Which reader fits these bytes: pdf, docx, html, markdown or text."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as zf:
+                if "word/document.xml" in zf.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            pass
+        return "zip"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"  # legacy .doc/.xls: not supported
+    sample = data[:200_000].lower()
+    if b"<table" in sample or b"<html" in sample or b"<!doctype html" in sample or b"<td" in sample:
+        return "html"
+    if b"\\u003ctable" in sample or b"&lt;table" in sample:
+        return "html"
+    text = decode_text(data[:200_000])
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    pipe_rows = sum(1 for ln in lines if ln.startswith("|") and ln.endswith("|"))
+    if pipe_rows >= 3 and any(set(ln.replace("|", "").replace(":", "").strip()) <= {"-", " "} for ln in lines if ln.startswith("|")):
+        return "markdown"
+    return "text"
+
+
+def read_document(data: bytes) -> Document:
+    """Read bytes of any supported format into a Document."""
+    if not data.strip():
+        raise ReadError("文件为空，没有可读取的内容")
+    fmt = sniff_format(data)
+    if fmt == "pdf":
+        from gongkai.readers import pdf as reader
+    elif fmt == "docx":
+        from gongkai.readers import docx as reader
+    elif fmt == "html":
+        from gongkai.readers import html as reader
+    elif fmt == "markdown":
+        from gongkai.readers import markdown as reader
+    elif fmt == "text":
+        from gongkai.readers import text as reader
+    elif fmt == "ole":
+        raise ReadError("这是旧版 Word/Excel（.doc/.xls）文件，暂不支持，请另存为 .docx 或 PDF 后再导入")
+    else:
+        raise ReadError("无法识别的文件格式（支持：文本、Markdown、HTML、DOCX、PDF）")
+    doc = reader.read(data)
+    doc.format = fmt
+    return doc

@@ -1,0 +1,51 @@
+"""What parsing one report produces: figures, metadata and findings (the figures contract)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Value = int | float | None
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str  # t3_balance, t3_outcomes, t3_columns, t4_rows, blank_cells, missing_table, …
+    severity: str  # "error" | "warning"
+    message: str  # Chinese, for a supervisor
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    cells: list[str] = field(default_factory=list)  # figure keys involved, "t3/new_received/total"
+    printed: Any = None  # what the report prints (e.g. the printed total)
+    expected: Any = None  # what the rule expects (e.g. the sum of the parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Report:
+    file: str
+    agency: str | None
+    year: int | None
+    template: str | None  # "2019" | "2021"
+    figures: dict[str, Value]  # "t3/new_received/total" → value; None = printed blank
+    findings: list[Finding] = field(default_factory=list)
+    format: str = ""  # the reader that read it: text, markdown, html, docx, pdf
+    narrative: str = ""  # the report's paragraphs, for text-vs-table checks
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the object of `gongkai parse FILE --json` (spec/README.md)."""
+        figures = []
+        for key, value in self.figures.items():
+            table, row, column = key.split("/")
+            figures.append({"table": table, "row": row, "column": column, "value": value})
+        return {
+            "file": self.file,
+            "agency": self.agency,
+            "year": self.year,
+            "template": self.template,
+            "figures": figures,
+            "findings": [f.to_json() for f in self.findings],
+        }
