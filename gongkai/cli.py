@@ -1,0 +1,132 @@
+"""The `gongkai` command line.  Every failure a user can cause ends with one Chinese line on
+stderr and a non-zero status — never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from gongkai import template as T
+from gongkai.document import ReadError
+from gongkai.report import Report
+
+app = typer.Typer(
+    help="gongkai（公开）：政府信息公开工作年度报告的读取、核对与分析。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_UNREADABLE = 2
+
+
+@app.callback()
+def _root() -> None:
+    """gongkai（公开）：政府信息公开工作年度报告的读取、核对与分析。"""
+
+
+def fail(message: str, code: int = EXIT_UNREADABLE) -> None:
+    Console(stderr=True).print(f"[bold red]错误：[/]{message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def parse(
+    file: Path = typer.Argument(..., help="报告文件（文本、Markdown、HTML、DOCX、PDF）"),
+    as_json: bool = typer.Option(False, "--json", help="按数据规范输出 JSON"),
+) -> None:
+    """读取一份年度报告，输出表格数字与核对结果。"""
+    from gongkai.parser import parse_file
+
+    try:
+        report = parse_file(file)
+    except ReadError as exc:
+        fail(f"{file}：{exc}")
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    print_report(report, Console())
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "（空白）"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.2f}"
+    return f"{int(v):,}"
+
+
+def print_report(report: Report, console: Console) -> None:
+    """The readable summary: metadata, the three tables as the template prints them, findings."""
+    fmt_name = {"2021": "2021 年版（国办公开办函〔2021〕30号）", "2019": "2019 年版"}.get(report.template or "", "未识别")
+    console.print(f"[bold]{report.agency or '（未识别单位）'} {report.year or '（未识别年度）'} 年政府信息公开工作年度报告[/]")
+    console.print(f"文件：{report.file}　格式：{report.format}　模板：{fmt_name}　读取数字：{len(report.figures)} 个")
+    fig = report.figures
+
+    # 表二
+    t2 = RichTable(title=T.TABLE_TITLES["t2"], show_lines=False)
+    t2.add_column("信息内容")
+    t2.add_column("项目")
+    t2.add_column("数值", justify="right")
+    for f in T.FIGURES:
+        if f.table == "t2" and f.key in fig:
+            row_label, col_label = (f.label_2021 or f.label_2019).split(" / ", 1)
+            if report.template == "2019" and f.label_2019:
+                row_label, col_label = f.label_2019.split(" / ", 1)
+            t2.add_row(row_label, col_label, _fmt(fig[f.key]))
+    console.print(t2)
+
+    # 表三
+    t3 = RichTable(title=T.TABLE_TITLES["t3"])
+    t3.add_column("", min_width=18, overflow="fold")
+    for _, label in T.T3_COLUMNS:
+        t3.add_column(label, justify="right")
+    for row in T.T3_ROWS:
+        keys = [f"t3/{row.key}/{c}" for c, _ in T.T3_COLUMNS]
+        if not any(k in fig for k in keys):
+            continue
+        label = row.label.split("（区分处理")[0]
+        if row.item:
+            label = "  " + label
+        t3.add_row(label, *[_fmt(fig.get(k)) for k in keys])
+    console.print(t3)
+
+    # 表四
+    t4 = RichTable(title=T.TABLE_TITLES["t4"])
+    t4.add_column("", min_width=12, overflow="fold")
+    for _, label in T.T4_COLUMNS:
+        t4.add_column(label, justify="right")
+    for row, label in T.T4_ROWS:
+        keys = [f"t4/{row}/{c}" for c, _ in T.T4_COLUMNS]
+        if any(k in fig for k in keys):
+            t4.add_row(label, *[_fmt(fig.get(k)) for k in keys])
+    console.print(t4)
+
+    errors = [f for f in report.findings if f.severity == "error"]
+    warnings = [f for f in report.findings if f.severity != "error"]
+    if not report.findings:
+        console.print("[green]核对结果：表内各项勾稽关系均成立。[/]")
+        return
+    console.print(f"核对结果：[red]{len(errors)} 个错误[/]，[yellow]{len(warnings)} 个提示[/]")
+    for f in errors + warnings:
+        tag = "[red]错误[/]" if f.severity == "error" else "[yellow]提示[/]"
+        console.print(f"{tag} [{f.rule}] {f.message}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - the console script
+    app()
+
+
+# Data commands (ingest, check, export, …) live in their own module.
+import importlib.util  # noqa: E402
+
+if importlib.util.find_spec("gongkai.cli_data") is not None:  # being written alongside
+    from gongkai import cli_data  # noqa: E402
+
+    cli_data.register(app)

@@ -1,0 +1,401 @@
+"""Document → figures and metadata, by the template's structure.
+
+The mapper reads every table row of the document in order, as one stream, with a little state:
+which template table it is in (set by section headings and by header rows) and, inside 表三, which
+outcome group （一）…（七） the last group label named.  A row is identified by its *labels*, never
+by its position, so the same code reads a table split over pages or Word tables, a label merged
+over rows (printed once, repeated, or left blank below), and a row printed in one cell or three.
+A row's figures are the value cells after its last label cell, in the template's column order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gongkai import template as T
+from gongkai.document import Document, Paragraph, Table
+from gongkai.report import Finding, Value
+from gongkai.template import normalize_label
+
+# A printed blank: "not reported", which is not 0.
+NULL_TOKENS = {"", "—", "-", "/", "无", "－", "–", "——", "—-", "\\", "／", "-—", "空", "不适用"}
+_NUMBER = re.compile(r"^(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条|次)?$")
+
+
+def parse_value(text: str) -> tuple[bool, Value]:
+    """(is a value cell, value).  Spaces inside numbers ("1 0" in PDFs) are dropped; units printed
+    beside a number ("75394432.52元") are dropped too — the unit is the template's."""
+    s = normalize_label(text).replace("，", ",")
+    if s in NULL_TOKENS:
+        return True, None
+    m = _NUMBER.match(s)
+    if not m:
+        return False, None
+    num = m.group("num").replace(",", "")
+    if "." in num:
+        return True, float(num)
+    return True, int(num)
+
+
+@dataclass
+class Mapped:
+    figures: dict[str, Value] = field(default_factory=dict)
+    template: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    tables_found: set[str] = field(default_factory=set)
+    other_split: bool | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    labels: list[str]  # normalised label cells in order
+    values: list[tuple[bool, Value]]  # the cells after the last label cell
+    raw: list[str]
+
+
+def _split_row(cells: list[str]) -> _Row:
+    parsed = [parse_value(c) for c in cells]
+    last_label = max((i for i, (is_val, _) in enumerate(parsed) if not is_val), default=-1)
+    labels = [normalize_label(c) for i, c in enumerate(cells[: last_label + 1]) if not parsed[i][0]]
+    return _Row(labels=labels, values=parsed[last_label + 1 :], raw=cells)
+
+
+def _fit(values: list[tuple[bool, Value]], n: int) -> list[Value] | None:
+    """Exactly n values, dropping surplus *blank* cells (placeholders of merged label columns
+    before the values, or empty trailing cells) — never a printed number."""
+    vals = [v for _, v in values]
+    while len(vals) > n and vals and vals[0] is None:
+        vals.pop(0)
+    while len(vals) > n and vals and vals[-1] is None:
+        vals.pop()
+    return vals if len(vals) == n else None
+
+
+def _has(text: str, phrases: tuple[str, ...] | list[str]) -> bool:
+    return any(p in text for p in phrases)
+
+
+# ---------------------------------------------------------------- section detection
+_T2_HEADING = ("主动公开政府信息情况", "主动公开政府信息")
+_T3_HEADING = ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请", "依申请公开")
+_T4_HEADING = ("行政复议、行政诉讼情况", "行政复议、行政诉讼", "行政复议行政诉讼", "复议、行政诉讼")
+_HEADING_MAX = 40  # headings are short; long paragraphs that mention a section are narrative
+
+
+def _heading_table(text: str) -> str | None:
+    s = normalize_label(text)
+    if len(s) > _HEADING_MAX:
+        return None
+    if _has(s, _T4_HEADING) or ("复议" in s and "诉讼" in s):
+        return "t4"
+    if _has(s, _T3_HEADING):
+        return "t3"
+    if _has(s, _T2_HEADING):
+        return "t2"
+    return None
+
+
+def _row_table(joined: str) -> str | None:
+    """Which table a header-ish row belongs to, from words only that table prints."""
+    if "行政复议" in joined and "行政诉讼" in joined:
+        return "t4"
+    if _has(joined, ("本年新收", "申请人情况", "自然人", "本年度办理结果", "勾稽关系")):
+        return "t3"
+    if _has(joined, ("第二十条", "信息内容")):
+        return "t2"
+    return None
+
+
+_T3_HEADER_WORDS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "申请人情况")
+_GROUP_MARK = re.compile(r"\(([一二三四五六七])\)")
+_ITEM_MARK = re.compile(r"^(\d{1,2})[.．、,，]?")
+
+
+class _Mapper:
+    def __init__(self) -> None:
+        self.out = Mapped()
+        self.table: str | None = None
+        self.group: str | None = None
+        self.t2_columns: list[str] = []
+        self.t4_pending: list[Value] = []
+        self.seen_rows: dict[tuple[str, str], int] = {}
+        self.format_votes = {"2019": 0, "2021": 0}
+
+    # ------------------------------------------------------------ helpers
+    def put(self, table: str, row: str, columns: list[str], values: list[Value]) -> None:
+        if (table, row) in self.seen_rows:
+            self.seen_rows[(table, row)] += 1
+            return  # a repeated row (a header repeated after a page break is skipped earlier)
+        self.seen_rows[(table, row)] = 1
+        self.out.tables_found.add(table)
+        for col, val in zip(columns, values):
+            self.out.figures[f"{table}/{row}/{col}"] = val
+
+    def unreadable(self, table: str, what: str, row: _Row, expected: int) -> None:
+        self.out.findings.append(
+            Finding(
+                rule="unreadable_row",
+                severity="error",
+                table=table,
+                message=(
+                    f"{T.TABLE_NAMES_ZH[table]}“{what}”一行应有 {expected} 个数值单元格，"
+                    f"实际读到 {len(row.values)} 个（{' | '.join(row.raw)}），该行未能读取"
+                ),
+            )
+        )
+
+    # ------------------------------------------------------------ 表二
+    def t2_row(self, row: _Row) -> None:
+        joined = "".join(row.labels)
+        numeric = [v for is_val, v in row.values if is_val]
+        if not row.values or not any(v is not None for v in numeric) and not any(
+            _has(joined, r.phrases) for r in T.T2_ROWS
+        ):
+            # A header row: which columns the block below prints, in order.
+            cols = []
+            for label in row.labels:
+                for col in T.T2_COLUMNS:
+                    if _has(label, col.phrases):
+                        cols.append(col.key)
+                        break
+            if cols:
+                self.t2_columns = cols
+                for c in cols:
+                    if c in ("issued", "repealed", "in_force"):
+                        self.format_votes["2021"] += 1
+                    elif c in ("made", "published", "total_published", "prev_items", "change", "items"):
+                        self.format_votes["2019"] += 1
+                    elif c == "amount" and "收费金额" in joined:
+                        self.format_votes["2021"] += 1
+            return
+        label = row.labels[-1] if row.labels else ""
+        spec = next((r for r in T.T2_ROWS if _has(label, r.phrases)), None)
+        if spec is None:
+            spec = next((r for r in T.T2_ROWS if _has(joined, r.phrases)), None)
+        if spec is None or not self.t2_columns:
+            return
+        vals = _fit(row.values, len(self.t2_columns))
+        if vals is None:
+            self.unreadable("t2", label, row, len(self.t2_columns))
+            return
+        cols = [c for c in self.t2_columns]
+        keep = [(c, v) for c, v in zip(cols, vals) if (spec.key, c) in T.T2_CELLS]
+        if keep:
+            self.put("t2", spec.key, [c for c, _ in keep], [v for _, v in keep])
+
+    # ------------------------------------------------------------ 表三
+    def t3_row_key(self, row: _Row) -> str | None:
+        joined = "".join(row.labels)
+        last = row.labels[-1] if row.labels else ""
+        if "本年新收" in joined:
+            return "new_received"
+        if "上年结转" in joined:
+            return "carried_over"
+        if "结转下年度" in joined or ("继续办理" in joined and "结转" in joined):
+            return "carried_forward"
+        marks = _GROUP_MARK.findall(joined)
+        group = marks[-1] if marks else None
+        item_match = _ITEM_MARK.match(last)
+        item = int(item_match.group(1)) if item_match else 0
+        if group is None and not item:
+            # A group label printed without its （N） numbering.
+            for g, phrases in T.T3_GROUP_PHRASES.items():
+                if _has(last, phrases) and not (g == "一" and "不予公开" in last):
+                    group = g
+                    break
+        if group:
+            self.group = group
+        if item:
+            # Identify by number inside the current group; prefer a phrase match of the same group
+            # when the number and the wording disagree (the wording is what a human reads).
+            candidates = [r for r in T.T3_ROWS if r.group == self.group and r.item]
+            by_phrase = [r for r in candidates if _has(last, r.phrases)]
+            by_number = [r for r in candidates if r.item == item]
+            if len(by_phrase) == 1:
+                return by_phrase[0].key
+            if by_number:
+                return by_number[0].key
+            return None
+        if group:
+            if group == "六":
+                return "other"
+            return next(r.key for r in T.T3_ROWS if r.group == group and not r.item)
+        # An item printed without its number: a phrase unique across 表三's items.
+        hits = [r for r in T.T3_ROWS if r.item and _has(last, r.phrases) and r.key != "other_other"]
+        if len(hits) == 1:
+            self.group = hits[0].group
+            return hits[0].key
+        return None
+
+    def t3_row(self, row: _Row) -> None:
+        joined = "".join(row.labels)
+        if not row.values or _has(joined, _T3_HEADER_WORDS) or "勾稽关系" in joined:
+            if row.labels and not row.values:
+                self.t3_row_key(row)  # a group label on its own row still sets the group
+            return
+        key = self.t3_row_key(row)
+        if key is None:
+            return
+        vals = _fit(row.values, len(T.T3_COLUMNS))
+        if vals is None:
+            self.unreadable("t3", row.labels[-1], row, len(T.T3_COLUMNS))
+            return
+        if key in T.T3_OTHER_SPLIT:
+            self.out.other_split = True
+            self.format_votes["2021"] += 1
+        elif key == "other" and self.out.other_split is None:
+            self.out.other_split = False
+        self.put("t3", key, [c for c, _ in T.T3_COLUMNS], vals)
+
+    # ------------------------------------------------------------ 表四
+    def t4_row(self, row: _Row) -> None:
+        joined = "".join(row.labels)
+        if not row.values:
+            return
+        if row.labels:
+            # A labelled row of five results: one group per row (a transposed layout).
+            key = None
+            if "复议后起诉" in joined:
+                key = "suit_after_review"
+            elif "直接起诉" in joined or "未经复议" in joined:
+                key = "suit_direct"
+            elif "行政复议" in joined and "诉讼" not in joined:
+                key = "review"
+            if key is None:
+                return
+            vals = _fit(row.values, len(T.T4_COLUMNS))
+            if vals is None:
+                self.unreadable("t4", row.labels[-1], row, len(T.T4_COLUMNS))
+                return
+            self.put("t4", key, [c for c, _ in T.T4_COLUMNS], vals)
+            return
+        # The template's layout: one row of 15 values under the two-level header, possibly
+        # broken over several rows (a page break) — collect until 15.
+        self.t4_pending.extend(v for _, v in row.values)
+        n = len(T.T4_COLUMNS)
+        if len(self.t4_pending) >= n * len(T.T4_ROWS):
+            vals = _fit([(True, v) for v in self.t4_pending], n * len(T.T4_ROWS))
+            if vals is None:
+                self.unreadable("t4", "数值行", _Row([], [(True, v) for v in self.t4_pending], []), 15)
+            else:
+                for i, (rkey, _) in enumerate(T.T4_ROWS):
+                    self.put("t4", rkey, [c for c, _ in T.T4_COLUMNS], vals[i * n : (i + 1) * n])
+            self.t4_pending = []
+
+    # ------------------------------------------------------------ driver
+    def run(self, doc: Document) -> Mapped:
+        for block in doc.blocks:
+            if isinstance(block, Paragraph):
+                table = _heading_table(block.text)
+                if table:
+                    self.enter(table)
+                continue
+            assert isinstance(block, Table)
+            for cells in block.rows:
+                row = _split_row([c.text for c in cells])
+                if not row.labels and not any(v is not None for _, v in row.values):
+                    continue  # an empty row
+                joined = "".join(row.labels)
+                table = _row_table(joined)
+                if table and table != self.table and not (self.table == "t3" and table == "t2"):
+                    self.enter(table)
+                if self.table == "t2":
+                    self.t2_row(row)
+                elif self.table == "t3":
+                    self.t3_row(row)
+                elif self.table == "t4":
+                    self.t4_row(row)
+        return self.out
+
+    def enter(self, table: str) -> None:
+        self.table = table
+        self.group = None
+        self.t4_pending = []
+
+
+def map_document(doc: Document) -> Mapped:
+    mapper = _Mapper()
+    out = mapper.run(doc)
+    out.agency, out.year = find_agency_and_year(doc)
+    votes = mapper.format_votes
+    if votes["2021"] != votes["2019"]:
+        out.template = "2021" if votes["2021"] > votes["2019"] else "2019"
+    elif out.year is not None:
+        out.template = "2021" if out.year >= 2021 else "2019"
+    elif out.tables_found:
+        out.template = "2021"
+    if out.template:
+        _keep_template_figures(out)
+    return out
+
+
+def _keep_template_figures(out: Mapped) -> None:
+    """Order the figures as the template lists them and drop cells the format does not have."""
+    fmt = out.template
+    split = out.other_split if out.other_split is not None else False
+    allowed = T.figure_keys(fmt, other_split=split)
+    if fmt == "2021" and out.other_split is None:
+        allowed = T.figure_keys(fmt, other_split=True)
+    ordered = {k: out.figures[k] for k in allowed if k in out.figures}
+    out.figures = ordered
+
+
+# ---------------------------------------------------------------- agency and year
+_TITLE_PHRASE = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告")
+_TITLE = re.compile(
+    r"(?P<pre>[^。；;:：]*?)(?P<year>(?:19|20)\d\d)年度?(?P<mid>[^。；;:：]*?)政府信息公开(?:工作)?(?:年度)?报告"
+)
+# Words after which, inside a sentence, the agency's name starts ("现向社会公布台儿庄区…局2024年…").
+_LEAD = re.compile(r".*(?:公布|发布|编制|印发|现将|根据|关于|特此|本报告为|本报告是|本报告由|《|》|“|”|\"|,|，|、)")
+_AGENCY_SUFFIX = re.compile(
+    r"(人民政府|政府|办公厅|办公室|委员会|局|厅|委|办|院|中心|署|所|站|队|处|馆|社|部|会|区|县|市|旗|镇|乡|街道|实验区|管委会)$"
+)
+
+
+def _clean_agency(text: str) -> str | None:
+    s = normalize_label(text)
+    s = s.strip("《》“”\"'()（）[]【】、，,。.·- ")
+    m = _LEAD.match(s)
+    if m:
+        s = s[m.end() :]
+    s = s.strip("《》“”\"'()（）[]【】、，,。.·- ")
+    if len(s) < 2 or len(s) > 40 or not _AGENCY_SUFFIX.search(s):
+        return None
+    return s
+
+
+def find_agency_and_year(doc: Document) -> tuple[str | None, int | None]:
+    """The agency and report year from the title; where the title omits the agency, from the
+    line above it (a two-line title) or the first sentence that names the report."""
+    paras = [p for p in doc.paragraphs if p]
+    # Titles near the top come first; the <title> of a web page is a fallback, since portals
+    # sometimes append the site name to it.
+    candidates: list[tuple[int, str]] = [(i, p) for i, p in enumerate(paras[:200])]
+    if doc.title:
+        candidates.append((-1, doc.title))
+    agency = year = None
+    for i, text in candidates:
+        s = normalize_label(text)
+        if not _TITLE_PHRASE.search(s):
+            continue
+        m = _TITLE.search(s)
+        if not m:
+            continue
+        y = int(m.group("year"))
+        if year is None and len(s) <= 80:
+            year = y
+        if agency is None:
+            name = _clean_agency(m.group("mid")) or _clean_agency(m.group("pre"))
+            if name is None and i > 0 and len(s) <= 40:
+                # "淮安市洪泽区人民政府 / 2024年政府信息公开工作年度报告" printed on two lines.
+                name = _clean_agency(paras[i - 1]) if len(normalize_label(paras[i - 1])) <= 40 else None
+            if name:
+                agency = name
+                if year is None:
+                    year = y
+        if agency and year:
+            break
+    return agency, year

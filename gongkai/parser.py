@@ -1,0 +1,69 @@
+"""One report file → Report: read (any format) → map (template) → check (rules).
+
+This is the one function every caller uses (CLI, ingest, tests), so limits and error wording live here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gongkai import rules
+from gongkai.document import ReadError
+from gongkai.mapper import map_document
+from gongkai.readers import read_document
+from gongkai.report import Report
+
+# Reports are a few hundred KB; 50 MB is far beyond any real one and bounds the work a bad file
+# can cause.  GONGKAI_MAX_FILE_MB overrides it.
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def max_file_bytes() -> int:
+    try:
+        return int(float(os.environ.get("GONGKAI_MAX_FILE_MB", "")) * 1024 * 1024)
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def parse_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Report:
+    p = Path(path)
+    limit = max_file_bytes() if max_bytes is None else max_bytes
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise ReadError(f"找不到文件：{p}") from None
+    except OSError as exc:
+        raise ReadError(f"无法读取文件 {p}：{exc.strerror or exc}") from None
+    if p.is_dir():
+        raise ReadError(f"{p} 是文件夹，不是报告文件")
+    if size > limit:
+        raise ReadError(f"文件过大（{size / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB）：{p.name}")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"无法读取文件 {p}：{exc.strerror or exc}") from None
+    return parse_bytes(data, str(path))
+
+
+def parse_bytes(data: bytes, name: str = "") -> Report:
+    """Parse one report; raises ReadError (Chinese message) for a file that is not a readable report."""
+    try:
+        doc = read_document(data)
+    except ReadError:
+        raise
+    except Exception as exc:  # a reader bug or a hostile file must not surface as a traceback
+        raise ReadError(f"文件无法解析（{type(exc).__name__}），可能已损坏或格式不受支持") from exc
+    mapped = map_document(doc)
+    if not mapped.tables_found:
+        raise ReadError("不是政府信息公开工作年度报告：没有找到表二、表三、表四中的任何一张表")
+    findings = mapped.findings + rules.check(mapped.figures, mapped.tables_found)
+    return Report(
+        file=name,
+        agency=mapped.agency,
+        year=mapped.year,
+        template=mapped.template,
+        figures=mapped.figures,
+        findings=findings,
+        format=doc.format,
+        narrative="\n".join(doc.paragraphs),
+    )

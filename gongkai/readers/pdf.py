@@ -1,0 +1,312 @@
+"""PDF with a text layer: ruled tables become `Table`s, the rest of the text becomes paragraphs.
+
+Characters and vector paths come from PDFium (pypdfium2): it is about ten times faster than
+pdfminer, which made pdfplumber spend ~50 ms a page just interpreting the content stream.  Table
+*finding* reuses pdfplumber's lattice functions (snap/join ruling edges, intersections, cells,
+tables) on those PDFium edges, so the geometry is pdfplumber's well-tested algorithm.
+
+Only *visible* rulings count.  WPS draws every body-text line on a white, unstroked rectangle;
+pdfplumber takes those rectangles for table borders and returns whole pages of prose as a
+"table".  Dropping white/transparent paths removes them without touching real grid lines.
+
+A ruled region is a table only if it has at least two columns: a framed one-column box is prose.
+Text outside tables is emitted one `Paragraph` per printed line, in top-to-bottom order together
+with the tables, so the mapper sees the title lines and each section heading before its table.
+Tables that continue over a page break are emitted in order; the mapper stitches them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.utils import chars_to_textmap, dedupe_chars, extract_text, filter_edges
+
+from gongkai.document import Cell, Document, Paragraph, ReadError, Table, clean_text
+
+# pdfplumber's TableSettings defaults (points).
+_SNAP = 3.0
+_JOIN = 3.0
+_INTERSECT = 3.0
+_EDGE_MIN_LENGTH = 3.0
+# A segment whose ends differ by less than this on one axis is a horizontal/vertical ruling;
+# anything else (diagonal header slashes, curves) is not a table border.
+_AXIS_TOLERANCE = 1.0
+# Colour channels at or above this on all three are paper white: invisible on the page.
+_WHITE = 250
+# A page-number line sits in the top or bottom margin: this fraction of the page height.
+_MARGIN = 0.1
+_PAGE_NUMBER = re.compile(r"[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–－\s]*")
+# Fewer printable characters than this in the whole file means there is no real text layer: a
+# scan may still carry a stamped page number or a producer watermark.
+_MIN_TEXT_CHARS = 20
+
+
+def read(data: bytes) -> Document:
+    pdf = _open(data)
+    try:
+        doc = Document()
+        text_chars = 0
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                chars = _page_chars(page)
+                text_chars += sum(1 for c in chars if not c["text"].isspace())
+                doc.blocks.extend(_page_blocks(chars, _visible_edges(page), page.get_height()))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    if text_chars < _MIN_TEXT_CHARS:
+        raise ReadError("PDF 没有文字层（可能是扫描件），需要先做 OCR 识别")
+    return doc
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        if err.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReadError("PDF 文件已加密（需要密码才能打开），无法读取，请提供未加密的文件") from err
+        if err.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReadError("PDF 文件使用了不支持的加密方式，无法读取") from err
+        raise ReadError("PDF 文件已损坏或不完整，无法打开") from err
+    if len(pdf) == 0:
+        pdf.close()
+        raise ReadError("PDF 文件没有任何页面")
+    return pdf
+
+
+# --- characters ---------------------------------------------------------------------------------
+
+
+def _page_chars(page: pdfium.PdfPage) -> list[dict]:
+    """The page's characters as pdfplumber-style dicts (top-down coordinates), so that
+    pdfplumber's text utilities can assemble them into words and lines."""
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        rect = pdfium_c.FS_RECTF()
+        chars = []
+        for i in range(pdfium_c.FPDFText_CountChars(raw)):
+            # PDFium inserts spaces and line breaks of its own; pdfplumber infers those from gaps.
+            if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+                continue
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            if code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A) or 0xD800 <= code <= 0xDFFF:
+                continue
+            # The loose box spans the font's ascent to descent, so every glyph on a printed line has
+            # the same top; tight boxes (e.g. of "一") would split one line into several.
+            if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
+                continue
+            top, bottom = height - rect.top, height - rect.bottom
+            if bottom < top:
+                top, bottom = bottom, top
+            chars.append(
+                {
+                    "text": chr(code),
+                    "x0": rect.left,
+                    "x1": rect.right,
+                    "top": top,
+                    "bottom": bottom,
+                    "doctop": top,
+                    "width": rect.right - rect.left,
+                    "height": bottom - top,
+                    "size": round(pdfium_c.FPDFText_GetFontSize(raw, i), 1),
+                    "fontname": "",
+                    "upright": True,
+                }
+            )
+    finally:
+        textpage.close()
+    # Word/WPS fake bold by printing a glyph twice, a hair apart.
+    return dedupe_chars(chars, tolerance=1)
+
+
+# --- rulings ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Matrix:
+    a: float = 1.0
+    b: float = 0.0
+    c: float = 0.0
+    d: float = 1.0
+    e: float = 0.0
+    f: float = 0.0
+
+    def then(self, outer: _Matrix) -> _Matrix:
+        """This transform followed by `outer`."""
+        return _Matrix(
+            self.a * outer.a + self.b * outer.c,
+            self.a * outer.b + self.b * outer.d,
+            self.c * outer.a + self.d * outer.c,
+            self.c * outer.b + self.d * outer.d,
+            self.e * outer.a + self.f * outer.c + outer.e,
+            self.e * outer.b + self.f * outer.d + outer.f,
+        )
+
+    def apply(self, x: float, y: float) -> tuple[float, float]:
+        return self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f
+
+
+def _object_matrix(obj) -> _Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return _Matrix()
+    return _Matrix(m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _is_visible(getter, obj) -> bool:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, r, g, b, a):
+        return False
+    return a.value > 0 and not (r.value >= _WHITE and g.value >= _WHITE and b.value >= _WHITE)
+
+
+def _visible_edges(page: pdfium.PdfPage) -> list[dict]:
+    """Horizontal and vertical segments of stroked or filled paths that show on white paper,
+    including those inside Form XObjects, as pdfplumber edge dicts in top-down coordinates."""
+    height = page.get_height()
+    edges: list[dict] = []
+
+    def walk(count, get, parent, outer: _Matrix, depth: int) -> None:
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+                walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj,
+                     _object_matrix(obj).then(outer), depth + 1)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                _path_edges(obj, _object_matrix(obj).then(outer), height, edges)
+
+    walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, _Matrix(), 0)
+    return edges
+
+
+def _path_edges(obj, matrix: _Matrix, height: float, edges: list[dict]) -> None:
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        return
+    stroked = bool(stroke.value) and _is_visible(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
+    filled = fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE and _is_visible(pdfium_c.FPDFPageObj_GetFillColor, obj)
+    if not (stroked or filled):
+        return
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = prev = None
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        if not seg or not pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        point = matrix.apply(x.value, y.value)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+            _add_edge(prev, point, height, edges)
+        # Bézier points only move the pen: curves are never table rulings.
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+            _add_edge(point, start, height, edges)
+        prev = point
+
+
+def _add_edge(p: tuple[float, float], q: tuple[float, float], height: float, edges: list[dict]) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y1 - y0) < _AXIS_TOLERANCE and abs(x1 - x0) >= _AXIS_TOLERANCE:
+        top = height - (y0 + y1) / 2
+        left, right = sorted((x0, x1))
+        edges.append({"x0": left, "x1": right, "top": top, "bottom": top, "width": right - left,
+                      "height": 0.0, "orientation": "h", "object_type": "line"})
+    elif abs(x1 - x0) < _AXIS_TOLERANCE and abs(y1 - y0) >= _AXIS_TOLERANCE:
+        x = (x0 + x1) / 2
+        top, bottom = sorted((height - y0, height - y1))
+        edges.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0,
+                      "height": bottom - top, "orientation": "v", "object_type": "line"})
+
+
+# --- tables and paragraphs ----------------------------------------------------------------------
+
+
+def _find_tables(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
+    """Cell bboxes of each ruled table (pdfplumber's lattice algorithm on our edges)."""
+    edges = merge_edges(edges, _SNAP, _SNAP, _JOIN, _JOIN)
+    edges = filter_edges(edges, min_length=_EDGE_MIN_LENGTH)
+    intersections = edges_to_intersections(edges, _INTERSECT, _INTERSECT)
+    return cells_to_tables(intersections_to_cells(intersections))
+
+
+def _boundaries(values: list[float]) -> list[float]:
+    """Distinct grid lines; cells of one table share snapped coordinates, so near-equal values
+    (float noise) are one line."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > 0.5:
+            out.append(v)
+    return out
+
+
+def _index(lines: list[float], v: float) -> int:
+    i = bisect_left(lines, v - 0.5)
+    return min(i, len(lines) - 1)
+
+
+def _char_in(char: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    h_mid = (char["x0"] + char["x1"]) / 2
+    v_mid = (char["top"] + char["bottom"]) / 2
+    return x0 <= h_mid < x1 and top <= v_mid < bottom
+
+
+def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dict]) -> Table | None:
+    """A `Table` of cells placed on the grid of all cell edges, each with its row/column span;
+    None when the ruled region has a single column (a framed paragraph, not a table)."""
+    xs = _boundaries([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _boundaries([c[1] for c in cells] + [c[3] for c in cells])
+    if len(xs) < 3:
+        return None
+    placed: dict[int, list[tuple[int, Cell]]] = {}
+    for bbox in cells:
+        col, col_end = _index(xs, bbox[0]), _index(xs, bbox[2])
+        row, row_end = _index(ys, bbox[1]), _index(ys, bbox[3])
+        inside = [c for c in chars if _char_in(c, bbox)]
+        text = clean_text(extract_text(inside)) if inside else ""
+        placed.setdefault(row, []).append(
+            (col, Cell(text, rowspan=max(1, row_end - row), colspan=max(1, col_end - col)))
+        )
+    rows = [[cell for _, cell in sorted(placed[r], key=lambda item: item[0])] for r in sorted(placed)]
+    return Table(rows)
+
+
+def _is_page_number(line: dict, page_height: float) -> bool:
+    in_margin = line["top"] < page_height * _MARGIN or line["bottom"] > page_height * (1 - _MARGIN)
+    return in_margin and _PAGE_NUMBER.fullmatch(line["text"]) is not None
+
+
+def _page_blocks(chars: list[dict], edges: list[dict], page_height: float) -> list[Paragraph | Table]:
+    placed: list[tuple[float, Paragraph | Table]] = []
+    table_boxes = []
+    if edges:
+        for cells in _find_tables(edges):
+            table = _build_table(cells, chars)
+            if table is None:
+                continue
+            bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
+                    max(c[2] for c in cells), max(c[3] for c in cells))
+            table_boxes.append(bbox)
+            placed.append((bbox[1], table))
+    prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
+    if prose:
+        for line in chars_to_textmap(prose).extract_text_lines(return_chars=False):
+            if _is_page_number(line, page_height):
+                continue
+            text = clean_text(line["text"])
+            if text:
+                placed.append((line["top"], Paragraph(text)))
+    placed.sort(key=lambda item: item[0])
+    return [block for _, block in placed]
