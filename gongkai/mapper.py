@@ -222,7 +222,8 @@ class _Mapper:
         if group:
             if group == "六":
                 return "other"
-            return next(r.key for r in T.T3_ROWS if r.group == group and not r.item)
+            # （三）（四）（五） have no row of their own: their items follow.
+            return next((r.key for r in T.T3_ROWS if r.group == group and not r.item), None)
         # An item printed without its number: a phrase unique across 表三's items.
         hits = [r for r in T.T3_ROWS if r.item and _has(last, r.phrases) and r.key != "other_other"]
         if len(hits) == 1:

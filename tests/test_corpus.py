@@ -8,7 +8,7 @@ import pytest
 from gongkai.parser import parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REPORTS = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".txt", ".html", ".pdf", ".docx", ".md"})
+REPORTS = sorted(p for p in FIXTURES.iterdir() if p.with_suffix(".truth.json").exists() and not p.name.endswith(".json"))
 
 
 def truth_for(path: Path) -> dict:
