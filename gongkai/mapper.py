@@ -257,6 +257,8 @@ class _Mapper:
         if not row.values:
             return
         if row.labels:
+            if all(v is None for _, v in row.values):
+                return  # a header row whose merged positions were left as blank cells
             # A labelled row of five results: one group per row (a transposed layout).
             key = None
             if "复议后起诉" in joined:
