@@ -92,7 +92,9 @@ def _page_chars(page: pdfium.PdfPage) -> list[dict]:
     textpage = page.get_textpage()
     try:
         raw = textpage.raw
-        rect = pdfium_c.FS_RECTF()
+        loose = pdfium_c.FS_RECTF()
+        left, right, low, high = (ctypes.c_double() for _ in range(4))
+        matrix = pdfium_c.FS_MATRIX()
         chars = []
         for i in range(pdfium_c.FPDFText_CountChars(raw)):
             # PDFium inserts spaces and line breaks of its own; pdfplumber infers those from gaps.
@@ -101,24 +103,33 @@ def _page_chars(page: pdfium.PdfPage) -> list[dict]:
             code = pdfium_c.FPDFText_GetUnicode(raw, i)
             if code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A) or 0xD800 <= code <= 0xDFFF:
                 continue
-            # The loose box spans the font's ascent to descent, so every glyph on a printed line has
-            # the same top; tight boxes (e.g. of "一") would split one line into several.
-            if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
+            if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, low, high):
                 continue
-            top, bottom = height - rect.top, height - rect.bottom
-            if bottom < top:
-                top, bottom = bottom, top
+            size = pdfium_c.FPDFText_GetFontSize(raw, i)
+            if pdfium_c.FPDFText_GetMatrix(raw, i, matrix):
+                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            # The loose box spans the font's ascent to descent, so every glyph on a printed line has
+            # the same top; tight boxes (e.g. of "一") would split one line into several.  But PDFium
+            # sizes the loose box of some scaled glyphs (WPS's stacked vertical labels) with the
+            # unscaled font size, hundreds of points wide; then keep the glyph's own box, centred.
+            if (pdfium_c.FPDFText_GetLooseCharBox(raw, i, loose)
+                    and loose.right - loose.left <= 2 * size + 1 and abs(loose.top - loose.bottom) <= 2 * size + 1):
+                x0, x1, y_low, y_high = loose.left, loose.right, min(loose.bottom, loose.top), max(loose.bottom, loose.top)
+            else:
+                middle = (low.value + high.value) / 2
+                x0, x1, y_low, y_high = left.value, right.value, middle - size / 2, middle + size / 2
+            top, bottom = height - y_high, height - y_low
             chars.append(
                 {
                     "text": chr(code),
-                    "x0": rect.left,
-                    "x1": rect.right,
+                    "x0": x0,
+                    "x1": x1,
                     "top": top,
                     "bottom": bottom,
                     "doctop": top,
-                    "width": rect.right - rect.left,
+                    "width": x1 - x0,
                     "height": bottom - top,
-                    "size": round(pdfium_c.FPDFText_GetFontSize(raw, i), 1),
+                    "size": round(size, 1),
                     "fontname": "",
                     "upright": True,
                 }
