@@ -1,0 +1,400 @@
+"""The DuckDB store: schema, one transaction per report, the wide per-report table, bound queries.
+
+Tables (the long, normalised truth):
+- `regions`     one row per 省/市/县 adcode an agency sits in;
+- `agencies`    one row per agency, whatever spelling its reports print (`agency_names` keeps each spelling);
+- `reports`     one row per (agency, year): template, source file, sha256, reader format, ingest time, 模拟数据 flag;
+- `figures`     long: report_id, table, row, column, value — a blank cell is NULL, never 0;
+- `findings`    what a rule says about a report (parser rules, text_vs_table) or an agency's series (cross-year);
+- `report_texts` the narrative of each report, so text rules can be re-run without the file.
+
+Derived (rebuilt from the above, never edited by hand):
+- `report_wide` one row per report, one DOUBLE column per figure (`t3_new_received_total`), plus the
+  agency and region columns and the comparable （六）其他处理 (`t3_other_combined_*`). Dashboard queries read
+  this (or `report_metrics` over it): at national scale (600,000 reports) a scan of a few columns of one wide
+  table is what keeps every query within tens of milliseconds, where pivoting 120 million long rows is not.
+- `report_metrics` (view) the derived metrics with their numerators and denominators as columns.
+
+Concurrency: DuckDB lets one process write, and a writer cannot open a file a reader holds. `ingest` therefore
+never writes the live file: it writes into a copy and `os.replace`s the copy over the live file at the end of
+the batch (see `gongkai.ingest`). A reader keeps reading the file it opened; `database_version()` tells it
+when to reopen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import duckdb
+
+from gongkai.report import Finding, Report
+from gongkai.template import FIGURES, T3_COLUMNS, T3_OTHER_SPLIT
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = Path("data/gongkai.duckdb")
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+
+KINDS = ("人民政府", "部门")
+SEVERITIES = ("error", "warning")
+# Where a finding came from: the parser's table rules, a text rule at ingest, the cross-year pass, ingest itself.
+FINDING_SOURCES = ("parse", "text", "cross_year", "ingest")
+
+
+def _enum(values: Iterable[str]) -> str:
+    ordered = list(dict.fromkeys(values))  # template order, duplicates dropped
+    return "ENUM (" + ", ".join("'" + v.replace("'", "''") + "'" for v in ordered) + ")"
+
+
+def wide_column(key: str) -> str:
+    """The report_wide column of a figure key: "t3/new_received/total" → "t3_new_received_total"."""
+    return key.replace("/", "_")
+
+
+def _schema_sql() -> str:
+    return f"""
+CREATE TYPE IF NOT EXISTS figure_table AS {_enum(f.table for f in FIGURES)};
+CREATE TYPE IF NOT EXISTS figure_row AS {_enum(f.row for f in FIGURES)};
+CREATE TYPE IF NOT EXISTS figure_column AS {_enum(f.column for f in FIGURES)};
+CREATE TYPE IF NOT EXISTS template_format AS ENUM ('2019', '2021');
+CREATE TYPE IF NOT EXISTS agency_kind AS {_enum(KINDS)};
+CREATE TYPE IF NOT EXISTS finding_severity AS {_enum(SEVERITIES)};
+CREATE TYPE IF NOT EXISTS finding_source AS {_enum(FINDING_SOURCES)};
+
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS regions (
+    adcode          VARCHAR PRIMARY KEY,   -- 6 digits, the finest level known
+    province        VARCHAR NOT NULL,
+    city            VARCHAR,               -- 直辖市: the municipality itself (上海市)
+    county          VARCHAR,               -- NULL for a city- or province-level agency
+    province_adcode VARCHAR NOT NULL,
+    city_adcode     VARCHAR
+);
+
+CREATE SEQUENCE IF NOT EXISTS agency_ids;
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id     INTEGER PRIMARY KEY DEFAULT nextval('agency_ids'),
+    name          VARCHAR NOT NULL,        -- shown: the spelling of its latest report
+    name_key      VARCHAR NOT NULL,        -- the name without the province/city prefix: one agency across spellings
+    adcode        VARCHAR,                 -- NULL when no region could be found
+    kind          agency_kind NOT NULL,
+    region_source VARCHAR NOT NULL         -- 名称识别 / 命令行 --region / 清单 / 未识别
+);
+CREATE TABLE IF NOT EXISTS agency_names (
+    agency_id INTEGER NOT NULL,
+    name      VARCHAR NOT NULL,
+    PRIMARY KEY (agency_id, name)
+);
+
+CREATE SEQUENCE IF NOT EXISTS report_ids;
+CREATE TABLE IF NOT EXISTS reports (
+    report_id      INTEGER PRIMARY KEY DEFAULT nextval('report_ids'),
+    agency_id      INTEGER NOT NULL,
+    year           SMALLINT NOT NULL,
+    template       template_format,
+    agency_printed VARCHAR,                -- the agency name as this report prints it
+    source_file    VARCHAR NOT NULL,       -- file name only: paths differ between machines
+    sha256         VARCHAR NOT NULL UNIQUE,
+    format         VARCHAR NOT NULL,       -- the reader: text, markdown, html, docx, pdf
+    ingested_at    TIMESTAMP NOT NULL,
+    is_demo        BOOLEAN NOT NULL DEFAULT false,  -- 模拟数据: generated, not published by an agency
+    UNIQUE (agency_id, year)
+);
+
+CREATE TABLE IF NOT EXISTS figures (
+    report_id INTEGER NOT NULL,
+    "table"   figure_table NOT NULL,
+    "row"     figure_row NOT NULL,
+    "column"  figure_column NOT NULL,
+    value     DOUBLE                        -- NULL: printed blank (not reported), which is not 0
+);
+
+CREATE TABLE IF NOT EXISTS report_texts (
+    report_id INTEGER PRIMARY KEY,
+    narrative VARCHAR
+);
+
+CREATE SEQUENCE IF NOT EXISTS finding_ids;
+CREATE TABLE IF NOT EXISTS findings (
+    finding_id INTEGER PRIMARY KEY DEFAULT nextval('finding_ids'),
+    source     finding_source NOT NULL,
+    report_id  INTEGER,                    -- NULL for a finding about a year with no report (missing_year)
+    agency_id  INTEGER NOT NULL,
+    year       SMALLINT NOT NULL,
+    rule       VARCHAR NOT NULL,
+    severity   finding_severity NOT NULL,
+    message    VARCHAR NOT NULL,
+    "table"    VARCHAR,
+    "row"      VARCHAR,
+    "column"   VARCHAR,
+    cells      VARCHAR[],
+    printed    VARCHAR,                    -- JSON of what the report prints
+    expected   VARCHAR                     -- JSON of what the rule expects
+);
+"""
+
+
+# ---------------------------------------------------------------- the wide per-report table
+_WIDE_KEYS = [f.key for f in FIGURES]
+_T3_COLUMN_KEYS = [c for c, _ in T3_COLUMNS]
+
+
+def _wide_select_sql(where: str) -> str:
+    """SELECT building report_wide rows from the long tables, for reports matching `where`.
+
+    One conditional aggregate per figure; generated from template.FIGURES so a figure added to the
+    template gets its column without anyone editing SQL by hand."""
+    figure_columns = ",\n    ".join(
+        f"max(f.value) FILTER (WHERE f.\"table\" = '{key.split('/')[0]}' AND f.\"row\" = '{key.split('/')[1]}'"
+        f" AND f.\"column\" = '{key.split('/')[2]}') AS {wide_column(key)}"
+        for key in _WIDE_KEYS
+    )
+    return f"""
+SELECT
+    r.report_id, r.agency_id, a.name AS agency, a.kind, g.province, g.city, g.county, a.adcode,
+    r.year, r.template, r.is_demo, r.source_file,
+    {figure_columns}
+FROM reports r
+JOIN agencies a USING (agency_id)
+LEFT JOIN regions g ON g.adcode = a.adcode
+LEFT JOIN figures f USING (report_id)
+WHERE {where}
+GROUP BY ALL
+"""
+
+
+def _combined_other_sql(column: str) -> str:
+    """（六）其他处理 as one figure in both formats: the one printed row, or the sum of the printed split
+    rows of the 2021 format (NULL only when nothing was printed — blank is not 0)."""
+    split = ", ".join(f"t3_{row}_{column}" for row in T3_OTHER_SPLIT)
+    return f"coalesce(t3_other_{column}, list_sum([{split}])) AS t3_other_combined_{column}"
+
+
+def _wide_view_sql() -> str:
+    """report_wide = report_wide_base + the comparable （六）其他处理 (kept as a view: it is arithmetic only)."""
+    combined = ",\n    ".join(_combined_other_sql(c) for c in _T3_COLUMN_KEYS)
+    return f"CREATE OR REPLACE VIEW report_wide AS SELECT *,\n    {combined}\nFROM report_wide_base;"
+
+
+# The derived metrics: each is numerator / denominator, both kept as columns so an aggregate is
+# sum(numerator) / sum(denominator) (never the mean of per-report rates), and NULL when the denominator
+# is 0 or not printed.
+METRICS_VIEW_SQL = """
+CREATE OR REPLACE VIEW report_metrics AS
+SELECT
+    *,
+    -- Sums of parts follow one convention: blank parts are skipped, and the sum is NULL only when every
+    -- part is blank (list_sum ignores NULLs) — "not reported" never becomes 0.
+    list_sum([t3_denied_secret_total, t3_denied_law_total, t3_denied_safety_total, t3_denied_third_party_total,
+              t3_denied_internal_total, t3_denied_process_total, t3_denied_case_file_total,
+              t3_denied_query_total]) AS denied_total,
+    list_sum([t3_unable_not_held_total, t3_unable_need_create_total, t3_unable_unclear_total]) AS unable_total,
+    list_sum([t3_refused_petition_total, t3_refused_repeat_total, t3_refused_publication_total,
+              t3_refused_mass_total, t3_refused_confirm_total]) AS refused_total,
+    -- 公开率 = (（一）予以公开 + （二）部分公开) / （七）总计
+    list_sum([t3_granted_total, t3_partial_total]) AS disclosed,
+    t3_total_total AS handled,
+    list_sum([t3_granted_total, t3_partial_total]) / nullif(t3_total_total, 0) AS disclosure_rate,
+    -- 复议纠错率 = 行政复议 结果纠正 / 行政复议 总计
+    t4_review_corrected / nullif(t4_review_total, 0) AS review_correction_rate,
+    -- 行政诉讼 = 未经复议直接起诉 + 复议后起诉; 诉讼纠错率 = 结果纠正 / 总计
+    list_sum([t4_suit_direct_upheld, t4_suit_after_review_upheld]) AS suit_upheld,
+    list_sum([t4_suit_direct_corrected, t4_suit_after_review_corrected]) AS suit_corrected,
+    list_sum([t4_suit_direct_other, t4_suit_after_review_other]) AS suit_other,
+    list_sum([t4_suit_direct_pending, t4_suit_after_review_pending]) AS suit_pending,
+    list_sum([t4_suit_direct_total, t4_suit_after_review_total]) AS suit_total,
+    list_sum([t4_suit_direct_corrected, t4_suit_after_review_corrected])
+        / nullif(list_sum([t4_suit_direct_total, t4_suit_after_review_total]), 0) AS suit_correction_rate,
+    -- 结转率 = 结转下年度继续办理 / (本年新收 + 上年结转)
+    list_sum([t3_new_received_total, t3_carried_over_total]) AS workload,
+    t3_carried_forward_total / nullif(list_sum([t3_new_received_total, t3_carried_over_total]), 0)
+        AS carry_forward_rate
+FROM report_wide;
+"""
+
+
+# ---------------------------------------------------------------- connections and schema
+def connect(path: str | os.PathLike[str], read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, for a writer, create or upgrade) the database at `path`."""
+    path = Path(path)
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    create_schema(con)
+    return con
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_schema_sql())
+    has_wide = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'report_wide_base'"
+    ).fetchone()[0]
+    if not has_wide:
+        con.execute(f"CREATE TABLE report_wide_base AS {_wide_select_sql('false')}")
+    con.execute(_wide_view_sql())
+    con.execute(METRICS_VIEW_SQL)
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [str(SCHEMA_VERSION)],
+    )
+
+
+def database_version(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(inode, mtime_ns) of the database file: changes exactly when an ingest swapped a new file in, so a
+    reader (the dashboard) can key its cache and connection on it and reopen then."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+# ---------------------------------------------------------------- writing one report
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def insert_findings(
+    con: duckdb.DuckDBPyConnection,
+    findings: Iterable[Finding],
+    *,
+    source: str,
+    agency_id: int,
+    year: int,
+    report_id: int | None,
+) -> None:
+    rows = [
+        (
+            source, report_id, agency_id, year, f.rule, f.severity, f.message, f.table, f.row, f.column,
+            list(f.cells), _json(f.printed), _json(f.expected),
+        )
+        for f in findings
+    ]
+    if rows:
+        con.executemany(
+            'INSERT INTO findings (source, report_id, agency_id, year, rule, severity, message, "table", "row",'
+            ' "column", cells, printed, expected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            rows,
+        )
+
+
+def delete_report(con: duckdb.DuckDBPyConnection, report_id: int) -> None:
+    """Remove a report and everything derived from it (the caller holds the transaction)."""
+    for table in ("figures", "report_texts", "findings", "report_wide_base"):
+        con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
+    con.execute("DELETE FROM reports WHERE report_id = ?", [report_id])
+
+
+def insert_report(
+    con: duckdb.DuckDBPyConnection,
+    report: Report,
+    *,
+    agency_id: int,
+    sha256: str,
+    source_file: str,
+    is_demo: bool = False,
+    ingested_at: datetime | None = None,
+    extra_findings: Iterable[tuple[str, Finding]] = (),
+) -> int:
+    """Write one parsed report (the caller holds the transaction); returns its report_id.
+
+    `extra_findings` are (source, finding) pairs found outside the parser (text rules, region)."""
+    report_id = con.execute(
+        "INSERT INTO reports (agency_id, year, template, agency_printed, source_file, sha256, format,"
+        " ingested_at, is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING report_id",
+        [
+            agency_id, report.year, report.template, report.agency, source_file, sha256, report.format or "",
+            ingested_at or datetime.now().replace(microsecond=0), is_demo,
+        ],
+    ).fetchone()[0]
+    keys = [k.split("/") for k in report.figures]
+    values = [None if v is None else float(v) for v in report.figures.values()]
+    if keys:
+        # One statement for all ~200 figures: lists bound as parameters and unnested (no per-row round trip).
+        con.execute(
+            'INSERT INTO figures SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),'
+            " unnest(?::DOUBLE[])",
+            [report_id, [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], values],
+        )
+    con.execute("INSERT INTO report_texts VALUES (?, ?)", [report_id, report.narrative or ""])
+    insert_findings(con, report.findings, source="parse", agency_id=agency_id, year=report.year,
+                    report_id=report_id)
+    for source, finding in extra_findings:
+        insert_findings(con, [finding], source=source, agency_id=agency_id, year=report.year,
+                        report_id=report_id)
+    return report_id
+
+
+def refresh_wide(con: duckdb.DuckDBPyConnection, report_ids: Iterable[int] | None = None) -> None:
+    """Rebuild report_wide rows for `report_ids` (all reports when None), then sort the table by region
+    and year so that district and year filters skip most of it (DuckDB zone maps)."""
+    if report_ids is None:
+        con.execute("DELETE FROM report_wide_base")
+        con.execute(f"INSERT INTO report_wide_base {_wide_select_sql('true')}")
+    else:
+        ids = sorted(set(report_ids))
+        if not ids:
+            return
+        con.execute("DELETE FROM report_wide_base WHERE list_contains(?, report_id)", [ids])
+        con.execute(f"INSERT INTO report_wide_base {_wide_select_sql('list_contains($ids, r.report_id)')}",
+                    {"ids": ids})
+    # Agency names and regions may have changed (a newer spelling, a region override): keep them in step.
+    con.execute(
+        """UPDATE report_wide_base w SET agency = a.name, kind = a.kind, adcode = a.adcode,
+               province = g.province, city = g.city, county = g.county
+           FROM agencies a LEFT JOIN regions g ON g.adcode = a.adcode
+           WHERE w.agency_id = a.agency_id
+             AND (w.agency IS DISTINCT FROM a.name OR w.adcode IS DISTINCT FROM a.adcode
+                  OR w.kind IS DISTINCT FROM a.kind)"""
+    )
+
+
+def sort_wide(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite report_wide_base ordered by region and year (done once per ingest batch)."""
+    con.execute(
+        "CREATE OR REPLACE TABLE report_wide_base AS SELECT * FROM report_wide_base"
+        " ORDER BY province, city, county, agency_id, year"
+    )
+    con.execute(_wide_view_sql())
+    con.execute(METRICS_VIEW_SQL)
+
+
+# ---------------------------------------------------------------- bound queries
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+
+
+def load_query(name: str) -> str:
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def query_parameters(sql: str) -> list[str]:
+    """The $names a query binds, in order of first use (comments ignored)."""
+    return list(dict.fromkeys(_PARAM.findall(_strip_comments(sql))))
+
+
+def bind(sql: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Exactly the parameters `sql` uses: missing filters bound as NULL (= no filter), unknown ones dropped.
+
+    DuckDB rejects both missing and surplus named parameters; pages pass one filter dict to every query."""
+    params = params or {}
+    return {name: params.get(name) for name in query_parameters(sql)}
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None):
+    """Run queries/<name>.sql with bound parameters; returns a pandas DataFrame."""
+    sql = load_query(name)
+    return con.execute(sql, bind(sql, params)).df()
