@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gongkai import template as T
 from gongkai.document import Document, Paragraph, Table
@@ -23,6 +24,7 @@ NULL_TOKENS = {"", "—", "-", "/", "无", "－", "–", "——", "—-", "\\",
 _NUMBER = re.compile(r"^(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条|次)?$")
 
 
+@lru_cache(maxsize=1 << 16)  # cell texts repeat across rows and reports ("0", "—", labels)
 def parse_value(text: str) -> tuple[bool, Value]:
     """(is a value cell, value).  Spaces inside numbers ("1 0" in PDFs) are dropped; units printed
     beside a number ("75394432.52元") are dropped too — the unit is the template's."""

@@ -16,18 +16,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 FORMATS = ("2019", "2021")
 
 
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_IGNORED = re.compile(r"[\s\u3000\u200b\ufeff\"'“”‘’「」『』]+")
+
+
+# Cached: the same few hundred labels and numbers recur in every report, and this runs per cell.
+@lru_cache(maxsize=1 << 16)
 def normalize_label(text: str) -> str:
     """The form labels are compared in: NFKC, no whitespace, no quotes of any style, no bookmarks.
 
     NFKC turns （一） into (一) and full-width digits into ASCII; quotes are dropped because reports
     print “三安全一稳定”, "三安全一稳定", '三安全一稳定' and 三安全一稳定 alike."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\[bookmark:[^\]]*\]", "", text)
-    return re.sub(r"[\s\u3000\u200b\ufeff\"'“”‘’「」『』]+", "", text)
+    text = _BOOKMARK.sub("", text)
+    return _IGNORED.sub("", text)
 
 
 # ---------------------------------------------------------------- 表二 主动公开 (Article 20)
