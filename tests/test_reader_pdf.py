@@ -1,0 +1,278 @@
+"""PDF reader: ruled tables with merged cells, prose around them in reading order, bad files."""
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from gongkai.document import Cell, Paragraph, ReadError, Table
+from gongkai.readers import read_document
+from gongkai.readers.pdf import read
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FONT = "STSong-Light"  # reportlab's built-in CJK CID font: no font file needed
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def texts(row: list[Cell]) -> list[str]:
+    return [c.text for c in row]
+
+
+def spans(row: list[Cell]) -> list[tuple[str, int, int]]:
+    return [(c.text, c.rowspan, c.colspan) for c in row]
+
+
+# --- the real WPS report -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hongze():
+    return read((FIXTURES / "hongze_2024.pdf").read_bytes())
+
+
+def test_hongze_blocks_in_reading_order(hongze):
+    # Title lines first; each section heading right before its table; prose between.
+    assert hongze.paragraphs[:2] == ["淮安市洪泽区人民政府", "2024 年政府信息公开工作年度报告"]
+    kinds = []
+    for i, block in enumerate(hongze.blocks):
+        if isinstance(block, Table):
+            kinds.append(("table", hongze.blocks[i - 1].text if isinstance(hongze.blocks[i - 1], Paragraph) else None))
+    assert kinds == [
+        ("table", "二、主动公开政府信息情况"),
+        ("table", None),  # 表二 continues on the next page
+        ("table", "三、收到和处理政府信息公开申请情况"),
+        ("table", None),  # 表三 continues on the next page
+        ("table", "四、政府信息公开行政复议、行政诉讼情况"),
+    ]
+    # Page numbers ("- 1 -") are furniture, not text.
+    assert not any(p.strip("- ").isdigit() for p in hongze.paragraphs)
+    # Prose framed by WPS's white line rectangles stays prose, with its numbers.
+    assert "府网站平台主动发布各类政府信息 2428 条,公开政府常务会议 7" in hongze.paragraphs
+    assert hongze.paragraphs[-1] == "法》,全年收取政府信息公开信息处理费 0 元。"
+
+
+def test_hongze_table_two(hongze):
+    first, second = hongze.tables[0], hongze.tables[1]
+    assert [spans(r) for r in first.rows] == [
+        [("第二十条第(一)项", 1, 4)],
+        [("信息内容", 1, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1), ("现行有效件数", 1, 1)],
+        [("规章", 1, 1), ("0", 1, 1), ("0", 1, 1), ("0", 1, 1)],
+        [("行政规范性文件", 1, 1), ("3", 1, 1), ("0", 1, 1), ("8", 1, 1)],
+        [("第二十条第(五)项", 1, 4)],
+        [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)],
+        [("行政许可", 1, 1), ("9487", 1, 3)],
+    ]
+    assert [texts(r) for r in second.rows] == [
+        ["第二十条第(六)项"],
+        ["信息内容", "本年处理决定数量"],
+        ["行政处罚", "2776"],
+        ["行政强制", "84"],
+        ["第二十条第(八)项"],
+        ["信息内容", "本年收费金额(单位:万元)"],
+        ["行政事业性收费", "7545"],
+    ]
+
+
+def test_hongze_table_three_merges_and_wrapped_labels(hongze):
+    head, tail = hongze.tables[2], hongze.tables[3]
+    assert spans(head.rows[0]) == [
+        ("(本列数据的勾稽关系为:第一项加第二项之和,等 于第三项加第四项之和)", 3, 3),
+        ("申请人情况", 1, 7),
+    ]
+    assert spans(head.rows[1]) == [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)]
+    # Labels wrapped inside their cells come back as one label.
+    assert texts(head.rows[2]) == ["商业 企业", "科研 机构", "社会 公益 组织", "法律 服务 机构", "其他"]
+    assert texts(head.rows[3]) == ["一、本年新收政府信息公开申请数量", "95", "0", "0", "0", "0", "0", "95"]
+    # WPS stacks the vertical label from scaled glyphs; it stays in its merged cell.
+    assert spans(head.rows[5])[:2] == [("三 、 本 年 度 办 理 结 果", 11, 1), ("(一)予以公开", 1, 2)]
+    assert texts(head.rows[5])[2:] == ["50", "0", "0", "0", "0", "0", "50"]
+    assert spans(head.rows[7])[:2] == [("(三)不予公开", 8, 1), ("1.属于国家秘密", 1, 1)]
+    assert texts(head.rows[15]) == ["(四)无法提供", "1.本机关不掌握相关政府信息", "31", "0", "0", "0", "0", "0", "31"]
+    # After the page break the merged label cells restart empty; blank cells stay "" (not dropped).
+    assert spans(tail.rows[0])[:3] == [("", 9, 1), ("", 2, 1), ("2.没有现成信息需要另行制作", 1, 1)]
+    assert texts(tail.rows[7]) == ["(六)其他处理", "", "0", "0", "0", "0", "0", "0", "0"]
+    assert texts(tail.rows[8]) == ["(七)总计", "", "95", "0", "0", "0", "0", "0", "95"]
+    assert texts(tail.rows[9]) == ["四、结转下年度继续办理", "0", "0", "0", "0", "0", "0", "0"]
+
+
+def test_hongze_table_four(hongze):
+    table = hongze.tables[4]
+    assert spans(table.rows[0]) == [("行政复议", 1, 5), ("", 1, 3), ("行政诉讼", 1, 7)]
+    assert texts(table.rows[-1]) == ["1", "1", "0", "0", "2", "1", "0", "0", "0", "1", "2", "0", "1", "0", "3"]
+
+
+def test_hongze_speed():
+    data = (FIXTURES / "hongze_2024.pdf").read_bytes()
+    read(data)
+    start = time.perf_counter()
+    for _ in range(5):
+        read(data)
+    per_report = (time.perf_counter() - start) / 5
+    # Target is 5 reports/s (measured ~10/s); the bound leaves room for a busy CI machine.
+    assert per_report < 0.6
+
+
+# --- synthetic PDFs for single behaviours --------------------------------------------------------
+
+
+def make_pdf(draw, pages: int = 1, **kwargs) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842), **kwargs)
+    for page in range(pages):
+        c.setFont(FONT, 10)
+        draw(c, page)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def grid(c, x0: float, top: float, widths: list[float], height: float, rows: int, skip_v=()) -> None:
+    """Ruled grid with its top-left corner at (x0, top) in reportlab's bottom-up coordinates;
+    `skip_v` = (row, column-line) pairs whose vertical line is left out, merging two cells."""
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    for r in range(rows + 1):
+        c.line(xs[0], top - r * height, xs[-1], top - r * height)
+    for r in range(rows):
+        for i, x in enumerate(xs):
+            if (r, i) not in skip_v:
+                c.line(x, top - r * height, x, top - (r + 1) * height)
+
+
+def test_ruled_table_with_merged_header_blank_cell_and_wrapped_label():
+    def draw(c, page):
+        c.drawString(72, 780, "三、收到和处理政府信息公开申请情况")
+        # Row 0: "申请人情况" spans columns 1-2 (no line between them); row 2 has a blank cell.
+        grid(c, 72, 760, [150, 80, 80], 30, 3, skip_v={(0, 2)})
+        c.drawString(250, 742, "申请人情况")
+        c.drawString(80, 712, "项目")
+        c.drawString(230, 712, "商业")
+        c.drawString(230, 702, "企业")  # wrapped inside its cell
+        c.drawString(310, 712, "⼀般")  # Kangxi radical ⼀ (U+2F00), as some PDFs encode 一
+        c.drawString(80, 682, "⼀、本年新收")
+        c.drawString(230, 682, "１ 234")  # full-width digit, thousands separated by a space
+        c.drawString(72, 600, "表后说明文字")
+
+    doc = read(make_pdf(draw))
+    assert len(doc.tables) == 1
+    assert [spans(r) for r in doc.tables[0].rows] == [
+        [("", 1, 1), ("申请人情况", 1, 2)],
+        [("项目", 1, 1), ("商业 企业", 1, 1), ("一般", 1, 1)],
+        [("一、本年新收", 1, 1), ("1 234", 1, 1), ("", 1, 1)],
+    ]
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Table", "Paragraph"]
+    assert doc.paragraphs == ["三、收到和处理政府信息公开申请情况", "表后说明文字"]
+
+
+def test_invisible_and_one_column_frames_are_prose():
+    def draw(c, page):
+        # WPS-style white, unstroked rectangles behind each line of prose.
+        for i, line in enumerate(["本报告由区政府办公室编制。", "一、总体情况"]):
+            c.setFillColorRGB(1, 1, 1)
+            c.rect(72, 760 - 28 * i, 450, 28, stroke=0, fill=1)
+            c.setFillColorRGB(0, 0, 0)
+            c.drawString(76, 770 - 28 * i, line)
+        # A visible one-column box around a note: a frame, not a table.
+        c.rect(72, 600, 450, 60, stroke=1, fill=0)
+        c.drawString(76, 640, "注：本年度无收费。")
+
+    doc = read(make_pdf(draw))
+    assert doc.tables == []
+    assert doc.paragraphs == ["本报告由区政府办公室编制。", "一、总体情况", "注:本年度无收费。"]
+
+
+def test_table_continued_over_page_break_and_grid_in_form_xobject():
+    def draw(c, page):
+        if page == 0:
+            c.drawString(72, 780, "四、政府信息公开行政复议、行政诉讼情况")
+            grid(c, 72, 760, [100, 100], 30, 1)
+            c.drawString(80, 742, "维持")
+            c.drawString(180, 742, "1")
+        else:
+            # Drawn once as a Form XObject and placed with a translation: the grid must land
+            # where the text is.
+            c.beginForm("grid2")
+            grid(c, 0, 60, [100, 100], 30, 2)
+            c.endForm()
+            c.saveState()
+            c.translate(72, 700)
+            c.doForm("grid2")
+            c.restoreState()
+            c.drawString(80, 742, "纠正")
+            c.drawString(180, 742, "0")
+            c.drawString(80, 712, "总计")
+            c.drawString(180, 712, "1")
+            c.drawString(72, 650, "五、存在的主要问题及改进情况")
+
+    doc = read(make_pdf(draw, pages=2))
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Table", "Table", "Paragraph"]
+    assert [texts(r) for r in doc.tables[0].rows] == [["维持", "1"]]
+    assert [texts(r) for r in doc.tables[1].rows] == [["纠正", "0"], ["总计", "1"]]
+
+
+def test_scan_without_text_layer():
+    def draw(c, page):
+        # What a scanner produces, as far as text goes: pictures and lines, no characters.
+        c.setFillColorRGB(0.2, 0.2, 0.2)
+        c.rect(72, 72, 450, 700, stroke=0, fill=1)
+        c.line(72, 400, 522, 400)
+
+    with pytest.raises(ReadError) as err:
+        read(make_pdf(draw, pages=3))
+    assert str(err.value) == "PDF 没有文字层（可能是扫描件），需要先做 OCR 识别"
+
+
+def test_encrypted_pdf():
+    def draw(c, page):
+        c.drawString(72, 780, "淮安市洪泽区人民政府 2024 年政府信息公开工作年度报告")
+
+    data = make_pdf(draw, encrypt=StandardEncryption("secret", ownerPassword="owner"))
+    with pytest.raises(ReadError) as err:
+        read(data)
+    assert "加密" in str(err.value)
+    # Restrictions without an open password do not stop reading.
+    data = make_pdf(draw, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    assert read(data).paragraphs == ["淮安市洪泽区人民政府 2024 年政府信息公开工作年度报告"]
+
+
+@pytest.mark.parametrize("cut", ["half", "junk"])
+def test_corrupt_pdf(cut):
+    data = (FIXTURES / "hongze_2024.pdf").read_bytes()
+    data = data[: len(data) // 2] if cut == "half" else b"%PDF-1.7\n" + bytes(range(256)) * 40
+    with pytest.raises(ReadError) as err:
+        read(data)
+    assert str(err.value) == "PDF 文件已损坏或不完整，无法打开"
+
+
+def test_dispatch_sniffs_pdf():
+    doc = read_document((FIXTURES / "hongze_2024.pdf").read_bytes())
+    assert doc.format == "pdf"
+    assert len(doc.tables) == 5
+
+
+def test_table_on_rotated_page():
+    # A page stored sideways (MediaBox 842x595) and shown turned by /Rotate 90, its content drawn
+    # turned the other way so that it displays upright (as when a tool rotates a page or a
+    # scanner-era template is reused): text and rulings must be read in display orientation.
+    def draw(c, page):
+        c.setPageRotation(90)
+        c.translate(595, 0)
+        c.rotate(90)  # from here on: display coordinates, origin at the bottom-left as shown
+        c.setFont(FONT, 10)
+        c.drawString(72, 540, "四、政府信息公开行政复议、行政诉讼情况")
+        grid(c, 72, 520, [120, 120, 120], 30, 2)
+        for i, label in enumerate(["结果维持", "结果纠正", "总计"]):
+            c.drawString(80 + 120 * i, 502, label)
+        for i, value in enumerate(["1", "1", "2"]):
+            c.drawString(80 + 120 * i, 472, value)
+
+    doc = read(make_pdf(draw))
+    assert doc.paragraphs == ["四、政府信息公开行政复议、行政诉讼情况"]
+    assert [texts(r) for r in doc.tables[0].rows] == [["结果维持", "结果纠正", "总计"], ["1", "1", "2"]]
+    assert isinstance(doc.blocks[0], Paragraph)
