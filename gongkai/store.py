@@ -6,7 +6,8 @@ Tables (the long, normalised truth):
 - `reports`     one row per (agency, year): template, source file, sha256, reader format, ingest time, 模拟数据 flag;
 - `figures`     long: report_id, table, row, column, value — a blank cell is NULL, never 0;
 - `findings`    what a rule says about a report (parser rules, text_vs_table) or an agency's series (cross-year);
-- `report_texts` the narrative of each report, so text rules can be re-run without the file.
+- `report_texts` the narrative of each report, so text rules can be re-run without the file;
+- `ingested_files` the sha256 of every file stored, for idempotent ingest.
 
 Derived (rebuilt from the above, never edited by hand):
 - `report_wide` one row per report, one DOUBLE column per figure (`t3_new_received_total`), plus the
@@ -112,6 +113,15 @@ CREATE TABLE IF NOT EXISTS figures (
     "row"     figure_row NOT NULL,
     "column"  figure_column NOT NULL,
     value     DOUBLE                        -- NULL: printed blank (not reported), which is not 0
+);
+
+-- Every file content ever stored, so that ingesting the same file again is a no-op even after its report
+-- was replaced by a newer file for the same agency-year (report_id then names a report that is gone).
+CREATE TABLE IF NOT EXISTS ingested_files (
+    sha256      VARCHAR PRIMARY KEY,
+    source_file VARCHAR NOT NULL,
+    report_id   INTEGER NOT NULL,
+    ingested_at TIMESTAMP NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS report_texts (
