@@ -8,9 +8,9 @@ import zipfile
 import docx
 import pytest
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 
-from gongkai.document import Cell, ReadError, Table
+from gongkai.document import ReadError, Table
 from gongkai.readers import read_document
 from gongkai.readers.docx import read
 
@@ -278,3 +278,17 @@ def test_speed():
         read(data)
     # Target is 50 reports/s (measured ~100/s); the bound leaves room for a busy CI machine.
     assert (time.perf_counter() - start) / 20 < 0.06
+
+
+def test_strict_open_xml_namespace():
+    data = sample_docx()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                content = content.replace(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                                          b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+            zf.writestr(info.filename, content)
+    assert read(buf.getvalue()).paragraphs == ["淮安市洪泽区人民政府2024年政府信息公开工作年度报告"]

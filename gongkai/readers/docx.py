@@ -27,6 +27,7 @@ from gongkai.document import Cell, Document, Paragraph, ReadError, Table, clean_
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _W = "{%s}" % W
+_STRICT_W = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 # A real report's document.xml is well under 10 MB; a declared size beyond this is a zip bomb or a
 # file that is not a report, and inflating it would exhaust memory.
@@ -69,7 +70,8 @@ def _read_parts(data: bytes) -> dict[str, bytes]:
             if info.file_size > MAX_XML_BYTES:
                 raise ReadError("文件解压后过大，疑似异常文件，已拒绝读取")
             try:
-                parts[name] = zf.read(name)
+                # "Strict Open XML" files use other namespace URIs for the same vocabulary.
+                parts[name] = zf.read(name).replace(_STRICT_W, W.encode())
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as err:
                 raise ReadError("DOCX 文件已损坏，无法打开（内容解压失败，文件可能不完整）") from err
             except (RuntimeError, NotImplementedError) as err:  # encrypted entry, unknown compression
@@ -80,18 +82,19 @@ def _read_parts(data: bytes) -> dict[str, bytes]:
 # --- automatic numbering ------------------------------------------------------------------------
 
 _CHINESE_DIGITS = "〇一二三四五六七八九"
+_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 
 
-def _chinese_counting(n: int) -> str:
+def _chinese_counting(n: int, digits: str = _CHINESE_DIGITS, ten: str = "十") -> str:
     """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (Word's chineseCounting for the numbers a report uses)."""
     if n <= 0:
         return str(n)
     if n < 10:
-        return _CHINESE_DIGITS[n]
+        return digits[n]
     if n < 100:
         tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" + (_CHINESE_DIGITS[ones] if ones else "")
-    return "".join(_CHINESE_DIGITS[int(d)] for d in str(n))
+        return ("" if tens == 1 else digits[tens]) + ten + (digits[ones] if ones else "")
+    return "".join(digits[int(d)] for d in str(n))
 
 
 def _roman(n: int) -> str:
@@ -109,12 +112,15 @@ def _letters(n: int) -> str:
 
 
 def _format_number(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographTraditional",
-               "taiwaneseCounting", "taiwaneseCountingThousand", "japaneseCounting"):
-        text = _chinese_counting(n)
-        if fmt == "ideographTraditional":  # 甲乙丙丁…
-            text = "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10] if n > 0 else text
-        return text
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
+               "japaneseCounting"):
+        return _chinese_counting(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese_counting(n, _LEGAL_DIGITS, "拾")
+    if fmt in ("ideographDigital", "taiwaneseDigital"):
+        return "".join(_CHINESE_DIGITS[int(d)] for d in str(n))
+    if fmt == "ideographTraditional":
+        return "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10] if n > 0 else str(n)
     if fmt == "upperRoman":
         return _roman(n)
     if fmt == "lowerRoman":
@@ -123,8 +129,10 @@ def _format_number(n: int, fmt: str) -> str:
         return _letters(n)
     if fmt == "lowerLetter":
         return _letters(n).lower()
-    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese"):
         return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt in ("decimalFullWidth", "decimalFullWidth2", "decimalHalfWidth"):
+        return str(n)  # clean_text folds full width anyway
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt in ("none", "bullet"):
@@ -214,8 +222,8 @@ class _Numbering:
             return ""
         ilvl = ilvl or 0
         levels = self.levels[num_id]
-        if ilvl not in levels:
-            return ""
+        if ilvl not in levels or levels[ilvl].fmt == "bullet":
+            return ""  # a bullet is a symbol-font glyph, not text
         counters = self.counters.setdefault(num_id, {})
         counters[ilvl] = counters.get(ilvl, levels[ilvl].start - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
