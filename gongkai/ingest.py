@@ -59,7 +59,7 @@ class FileResult:
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
     ignored: list[Path] = field(default_factory=list)  # files whose suffix is not a report format
-    cross_year_findings: int = 0
+    cross_year_findings: int = 0  # in the database after the batch
     db_path: Path | None = None
 
     def count(self, *statuses: str) -> int:
@@ -297,7 +297,14 @@ def ingest(
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise IngestError(f"另一个导入任务正在写入 {db_path}，请等它结束后再试") from None
-        _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file)
+        changed = _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file)
+    if not changed and db_path.exists():
+        con = duckdb.connect(str(db_path), read_only=True)
+        try:
+            summary.cross_year_findings = con.execute(
+                "SELECT count(*) FROM findings WHERE source = 'cross_year'").fetchone()[0]
+        finally:
+            con.close()
     return summary
 
 
@@ -313,7 +320,8 @@ def _known_hashes(db_path: Path) -> set[str]:
         con.close()
 
 
-def _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file) -> None:
+def _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file) -> bool:
+    """Parse and store the batch; True when the database file was replaced."""
     def record(result: FileResult) -> None:
         summary.results.append(result)
         if on_file:
@@ -337,7 +345,7 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
         known.add(digest)  # the same content twice in one batch: the second is a duplicate
         pending.append(_Pending(path, root, digest))
     if not pending:
-        return
+        return False
 
     work = Path(str(db_path) + ".ingest-tmp")
     _remove_db_files(work)  # left over by a killed run
@@ -354,13 +362,14 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
         if not writer.changed:
             con.close()
             _remove_db_files(work)
-            return
+            return False
         finish(con, writer.changed)
         summary.cross_year_findings = con.execute(
             "SELECT count(*) FROM findings WHERE source = 'cross_year'").fetchone()[0]
         con.execute("CHECKPOINT")
         con.close()
         os.replace(work, db_path)  # the swap readers see: all of the batch or none of it
+        return True
     except BaseException:
         try:
             con.close()
