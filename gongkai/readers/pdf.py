@@ -361,7 +361,9 @@ def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dic
     for n, (row, col, rowspan, colspan) in enumerate(grid_cells):
         text = clean_text(extract_text(dealt[n])) if dealt[n] else ""
         placed.setdefault(row, []).append((col, Cell(text, rowspan=rowspan, colspan=colspan)))
-    rows = [[cell for _, cell in sorted(placed[r], key=lambda item: item[0])] for r in sorted(placed)]
+    # Every grid row is emitted, even one where no cell starts (all covered from above), so that
+    # the row spans above it count the rows the mapper sees.
+    rows = [[cell for _, cell in sorted(placed.get(r, []), key=lambda item: item[0])] for r in range(len(ys) - 1)]
     return Table(rows)
 
 
