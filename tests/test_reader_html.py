@@ -233,6 +233,8 @@ def test_declared_charset_and_decoding_rules():
     assert declared_charset(b'<?xml version="1.0" encoding="UTF-8"?>') == "utf-8"
     assert declared_charset(b"<meta charset='no-such-charset'>") is None
     assert declared_charset(b"<p>charset=gbk</p>") is None
+    assert declared_charset(b"<meta charset=utf-16>") == "utf-8"  # HTML reads a readable UTF-16 label as UTF-8
+    assert decode_text(TABLE_GBK.encode("gbk"), declared_charset(b"<meta charset=utf-16>")) == TABLE_GBK
     # A Big5 page says so, and the strict decode in the declared charset wins over GB18030.
     traditional = "政府資訊公開工作年度報告" * 3
     assert decode_text(traditional.encode("big5"), "big5hkscs") == traditional
@@ -275,6 +277,14 @@ def test_report_html_written_by_a_script_in_a_page():
         "2023年度报告",
         [[("信息", 1, 2)], [("规章", 1, 1), ("1", 1, 1)]],
     ]
+
+
+def test_report_html_shown_as_escaped_text():
+    # The site's CMS escaped the report once too often: the page shows the markup as text.
+    html = page("<div>&lt;p&gt;年度报告&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;规章&lt;/td&gt;&lt;td&gt;5&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</div>")
+    doc = read(html)
+    assert doc.paragraphs == ["年度报告"]
+    assert spans(doc.tables[0]) == [[("规章", 1, 1), ("5", 1, 1)]]
 
 
 def test_javascript_unescape():

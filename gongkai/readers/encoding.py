@@ -39,6 +39,10 @@ def declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
+    if name.startswith(("utf-16", "utf-32")):
+        # A page whose declaration could be read as ASCII is not UTF-16; the HTML standard reads
+        # such a label as UTF-8 (and a strict UTF-16 decode of GBK bytes would "succeed").
+        return "utf-8"
     return _SUPERSETS.get(name, name)
 
 

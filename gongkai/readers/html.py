@@ -20,6 +20,7 @@ and it parses these pages about twice as fast as lxml.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 
@@ -50,7 +51,15 @@ _MAX_ROWSPAN = 65534
 
 
 def read(data: bytes) -> Document:
-    text = decode_text(data, declared_charset(data))
+    utf8: bytes | None = None
+    if not data.startswith(codecs.BOM_UTF8):
+        try:
+            text = data.decode("utf-8")
+            utf8 = data  # lexbor reads UTF-8 bytes as they are: no need to encode the text again
+        except UnicodeDecodeError:
+            pass
+    if utf8 is None:
+        text = decode_text(data, declared_charset(data))
     _check_readable(text)
     source = text.lstrip("\ufeff \t\r\n")
     if source and not source.startswith("<"):
@@ -58,7 +67,7 @@ def read(data: bytes) -> Document:
         embedded = _html_in_javascript(source)
         if embedded is not None:
             return _read_markup(embedded, look_inside_scripts=False)
-    return _read_markup(text, look_inside_scripts=True)
+    return _read_markup(text, look_inside_scripts=True, utf8=utf8)
 
 
 def _check_readable(text: str) -> None:
@@ -82,8 +91,9 @@ _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f]")
 _TABLE_MARKUP = re.compile(r"<table|\\u003ctable|\\x3ctable|&lt;table", re.IGNORECASE)
 
 
-def _read_markup(html: str, *, look_inside_scripts: bool) -> Document:
-    tree = LexborHTMLParser(html)
+def _read_markup(html: str, *, look_inside_scripts: bool, utf8: bytes | None = None) -> Document:
+    """Read the page `html`; `utf8`, when given, is the same page as UTF-8 bytes."""
+    tree = LexborHTMLParser(utf8 if utf8 is not None else html)
     title_node = tree.css_first("title")
     title = clean_text(title_node.text()) if title_node is not None else ""
     root = tree.root
@@ -97,6 +107,14 @@ def _read_markup(html: str, *, look_inside_scripts: bool) -> Document:
         parts = []
         _walk(root, parts, _LINE_END, on_table=_take_table, on_raw_text=_take_raw_text)
         blocks = _paragraphs_and_tables(parts)
+        if not any(isinstance(b, Table) for b in blocks):
+            # Markup escaped twice by the site's CMS (&amp;lt;table…) shows as text: read that text
+            # as the page.
+            shown = "\n".join(b.text for b in blocks if isinstance(b, Paragraph))
+            if _TABLE_TAG.search(shown):
+                inner = _read_markup(shown, look_inside_scripts=False)
+                if inner.tables:
+                    blocks = inner.blocks
     return Document(blocks=blocks, format="html", title=title)
 
 
