@@ -108,8 +108,8 @@ def _read_markup(html: str, *, look_inside_scripts: bool, utf8: bytes | None = N
         _walk(root, parts, _LINE_END, on_table=_take_table, on_raw_text=_take_raw_text)
         blocks = _paragraphs_and_tables(parts)
         if not any(isinstance(b, Table) for b in blocks):
-            # Markup escaped twice by the site's CMS (&amp;lt;table…) shows as text: read that text
-            # as the page.
+            # Markup escaped once too often by the site's CMS (&lt;table… in the source) shows as
+            # text: read that text as the page.
             shown = "\n".join(b.text for b in blocks if isinstance(b, Paragraph))
             if _TABLE_TAG.search(shown):
                 inner = _read_markup(shown, look_inside_scripts=False)
