@@ -130,3 +130,7 @@ if importlib.util.find_spec("gongkai.cli_data") is not None:  # being written al
     from gongkai import cli_data  # noqa: E402
 
     cli_data.register(app)
+
+from gongkai import cli_demo  # noqa: E402
+
+cli_demo.register(app)
