@@ -196,6 +196,19 @@ class _Writer:
         con.execute("INSERT INTO agency_names VALUES (?, ?) ON CONFLICT DO NOTHING", [agency_id, name])
         return agency_id
 
+    def _same_report(self, report_id: int, report: Report) -> bool:
+        row = self.con.execute(
+            "SELECT template::VARCHAR FROM reports WHERE report_id = ?", [report_id]).fetchone()
+        stored = {
+            f"{t}/{r}/{c}": v
+            for t, r, c, v in self.con.execute(
+                'SELECT "table"::VARCHAR, "row"::VARCHAR, "column"::VARCHAR, value FROM figures WHERE report_id = ?',
+                [report_id],
+            ).fetchall()
+        }
+        figures = {k: None if v is None else float(v) for k, v in report.figures.items()}
+        return row is not None and row[0] == report.template and stored == figures
+
     def write(self, item: _Pending, report: Report) -> FileResult:
         entry = regions.manifest_entry(self.manifest, item.path, item.root) if self.manifest else None
         agency_name = (entry.agency if entry and entry.agency else report.agency or "").strip()
@@ -234,6 +247,17 @@ class _Writer:
                 "SELECT report_id, source_file FROM reports WHERE agency_id = ? AND year = ?",
                 [agency_id, report.year],
             ).fetchone()
+            if old and self._same_report(old[0], report):
+                # Another file of the same report (an HTML page and its PDF, a re-download): keep the one
+                # stored, remember this content so it is skipped next time.
+                con.execute(
+                    "INSERT INTO ingested_files VALUES (?, ?, ?, ?)",
+                    [item.sha256, item.path.name, old[0], datetime.now().replace(microsecond=0)],
+                )
+                con.execute("COMMIT")
+                return FileResult(item.path, SKIPPED,
+                                  f"与已导入的 {old[1]} 数字完全相同（同一报告的另一份文件），保留原文件",
+                                  old[0], agency_name, report.year)
             if old:
                 store.delete_report(con, old[0])
                 self.changed.add(old[0])
