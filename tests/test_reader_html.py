@@ -65,7 +65,11 @@ def test_pingtan_2022_one_character_per_paragraph_labels(fixtures):
     assert spans(t3)[3] == [("一、本年新收政府信息公开申请数量", 1, 3), ("71", 1, 1), ("3", 1, 1)] + [
         ("0", 1, 1)
     ] * 4 + [("74", 1, 1)]
-    assert spans(t3)[23][:3] == [("(六)其他处理", 3, 1), ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", 1, 1), ("2", 1, 1)]
+    assert spans(t3)[23][:3] == [
+        ("(六)其他处理", 3, 1),
+        ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", 1, 1),
+        ("2", 1, 1),
+    ]
     # Word split the narrow header labels one character (or a few) per <p>.
     assert spans(t4)[1] == [
         ("结果维 持", 2, 1),
@@ -281,7 +285,10 @@ def test_report_html_written_by_a_script_in_a_page():
 
 def test_report_html_shown_as_escaped_text():
     # The site's CMS escaped the report once too often: the page shows the markup as text.
-    html = page("<div>&lt;p&gt;年度报告&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;规章&lt;/td&gt;&lt;td&gt;5&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</div>")
+    html = page(
+        "<div>&lt;p&gt;年度报告&lt;/p&gt;"
+        "&lt;table&gt;&lt;tr&gt;&lt;td&gt;规章&lt;/td&gt;&lt;td&gt;5&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</div>"
+    )
     doc = read(html)
     assert doc.paragraphs == ["年度报告"]
     assert spans(doc.tables[0]) == [[("规章", 1, 1), ("5", 1, 1)]]
