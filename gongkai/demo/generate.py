@@ -137,6 +137,9 @@ PLANTED = {
     "t3_balance": 3, "t3_outcomes": 3, "t3_columns": 2, "t4_rows": 2,
     "carry_chain": 4, "missing_year": 4, "text_vs_table": 4,
 }
+# Agencies that leave the zero cells of 表四 blank instead of printing 0, as some real reports do: not an
+# error, but every check that involves a blank cannot be completed (rule blank_cells, a warning).
+BLANK_AGENCIES = 2
 RULE_DESCRIPTIONS_ZH = {
     "t3_balance": "表三某列“第一项加第二项之和等于第三项加第四项之和”不成立",
     "t3_outcomes": "表三某列办理结果（一）至（六）之和不等于（七）总计",
@@ -145,6 +148,15 @@ RULE_DESCRIPTIONS_ZH = {
     "carry_chain": "本年“上年结转”不等于上年报告的“结转下年度继续办理”",
     "missing_year": "该单位这一年没有报告",
     "text_vs_table": "正文所述数字与表格不一致",
+    "blank_cells": "表四中为 0 的单元格印为空白，相关等式无法完整核对",
+}
+
+
+# The severity each rule reports with (gongkai.rules and gongkai.crossyear): warnings are things a
+# supervisor should look at that may be legitimate (a count of something else in the text, a year not published).
+RULE_SEVERITY = {
+    "t3_balance": "error", "t3_outcomes": "error", "t3_columns": "error", "t4_rows": "error",
+    "carry_chain": "error", "missing_year": "warning", "text_vs_table": "warning", "blank_cells": "warning",
 }
 
 
@@ -168,7 +180,8 @@ class PlantedError:
     detail: str  # Chinese: what was changed
 
     def to_json(self) -> dict[str, object]:
-        return {"agency": self.agency, "year": self.year, "rule": self.rule, "detail": self.detail}
+        return {"agency": self.agency, "year": self.year, "rule": self.rule, "severity": RULE_SEVERITY[self.rule],
+                "detail": self.detail}
 
 
 @dataclass
@@ -196,7 +209,7 @@ class DemoCorpus:
             "city": CITY,
             "districts": [d.name for d in DISTRICTS],
             "years": list(YEARS),
-            "planted_rules": sorted(PLANTED),
+            "planted_rules": sorted([*PLANTED, "blank_cells"]),
             "errors": [e.to_json() for e in self.errors],
             "reports": [
                 {
@@ -458,13 +471,15 @@ def narrative(spec: R.ReportSpec, rng: random.Random, overrides: dict[str, int] 
 
 
 # ---------------------------------------------------------------- planting
-def _plan(seed: int, names: list[str]) -> dict[tuple[str, int], str]:
+def _plan(seed: int, names: list[str]) -> tuple[dict[tuple[str, int], str], set[str]]:
     """Which agency-year carries which planted error.  At most one per agency, so that each error is
     unambiguous, with the constraints each kind needs:
     - missing_year inside the series (2020–2024), so it is a gap;
     - carry_chain from 2020 on (it needs last year's report);
     - t3_columns only in 2025: `break_rule` changes a 结转下年度 cell, which next year's report would
-      otherwise have to carry (or break the chain again)."""
+      otherwise have to carry (or break the chain again).
+    Also which agencies print blanks for zeros in 表四 (none of them carries a planted error, so that
+    `break_rule` always finds a complete group)."""
     rng = random.Random(f"{seed}:plan")
     free = list(names)
     rng.shuffle(free)
@@ -481,7 +496,8 @@ def _plan(seed: int, names: list[str]) -> dict[tuple[str, int], str]:
             else:
                 year = rng.choice(YEARS)
             plan[(agency, year)] = rule
-    return plan
+    blank = {free.pop() for _ in range(BLANK_AGENCIES)}
+    return plan, blank
 
 
 def _renderer(file_format: str) -> Callable[[R.ReportSpec], bytes]:
@@ -499,7 +515,7 @@ def build_corpus(seed: int = DEFAULT_SEED) -> DemoCorpus:
     """The demo corpus in memory: every report's spec and every planted error (no files written)."""
     corpus = DemoCorpus(seed)
     area = agencies(seed)
-    plan = _plan(seed, [a.name for a in area])
+    plan, blank_agencies = _plan(seed, [a.name for a in area])
     for agency in area:
         model = _AgencyModel.start(agency, seed)
         text_rng = random.Random(f"{seed}:text:{agency.name}")
@@ -520,6 +536,14 @@ def build_corpus(seed: int = DEFAULT_SEED) -> DemoCorpus:
                 overrides, detail = _contradiction(spec, what, plant_rng)
             spec.paragraphs = narrative(spec, text_rng, overrides)
             spec.other_matters = [*spec.other_matters, DEMO_NOTICE]
+            if agency.name in blank_agencies:
+                blanked = [k for k, v in spec.figures.items() if k.startswith("t4/") and not k.endswith("/total")
+                           and v == 0]
+                for k in blanked:
+                    spec.figures[k] = None
+                if blanked and rule != "missing_year":
+                    corpus.errors.append(PlantedError(agency.name, year, "blank_cells",
+                                                      f"表四 {len(blanked)} 个为 0 的单元格印为空白"))
             if rule:
                 corpus.errors.append(PlantedError(agency.name, year, rule, detail or RULE_DESCRIPTIONS_ZH[rule]))
             if rule == "missing_year":
