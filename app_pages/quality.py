@@ -1,0 +1,47 @@
+"""数据质量: findings by rule and by agency, the list of findings each linking to its report, and the
+missing-report matrix (agency × year)."""
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from components import charts, db
+from components.i18n import t
+from components.page import chart, guarded, page_body, table
+
+with guarded():
+    ctx = page_body("page.quality")
+    if ctx is not None:
+        findings = db.query("findings_list", ctx.params())
+        if findings.empty:
+            st.info(t("quality.no_findings"))
+        else:
+            left, right = st.columns(2)
+            with left:
+                chart(t("chart.findings_by_rule"), charts.findings_by(findings, "rule"), ctx=ctx,
+                      query="findings_list", key="findings_by_rule", show_table=False)
+            with right:
+                chart(t("chart.findings_by_agency"), charts.findings_by(findings, "agency"), ctx=ctx,
+                      query="findings_list", key="findings_by_agency", show_table=False)
+            st.subheader(t("chart.findings_list"))
+            listed = pd.DataFrame({
+                t("col.agency"): findings["agency"],
+                t("col.year"): findings["year"],
+                t("col.severity"): [t(f"severity.{s}") for s in findings["severity"]],
+                t("col.rule"): findings["rule"],
+                t("col.message"): findings["message"],
+                t("col.source_file"): findings["source_file"],
+                t("col.report_id"): findings["report_id"].astype("Int64"),
+                t("col.link"): [
+                    None if pd.isna(r) else "report?" + urlencode(ctx.url_params(report=[str(int(r))]), doseq=True)
+                    for r in findings["report_id"]
+                ],
+            })
+            table(listed, ctx=ctx, query="findings_list", key="findings_list", name=t("chart.findings_list"),
+                  config={t("col.link"): st.column_config.LinkColumn(t("col.link"), display_text=t("quality.link")),
+                          t("col.year"): st.column_config.NumberColumn(t("col.year"), format="%d")})
+        missing = db.query("missing_reports", ctx.params())
+        gaps = int((~missing["has_report"]).sum()) if not missing.empty else 0
+        chart(t("chart.missing"), charts.missing_matrix(missing), ctx=ctx, query="missing_reports", key="missing")
+        st.caption(t("quality.missing_count", n=gaps) if gaps else t("quality.missing_none"))

@@ -1,0 +1,48 @@
+"""Number formatting for the dashboard: thousands separators, percentages with one decimal, blank as a dash.
+
+A blank figure (NULL: the report printed nothing) is shown as "—", never as 0."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+BLANK = "—"
+
+
+def missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array is a value, not a blank
+        return False
+
+
+def num(value: object, decimals: int | None = None) -> str:
+    """1234 → "1,234"; 12.5 → "12.50" (money is printed with decimals); blank → "—"."""
+    if missing(value):
+        return BLANK
+    v = float(value)  # type: ignore[arg-type]
+    if decimals is None:
+        decimals = 0 if v.is_integer() else 2
+    return f"{v:,.{decimals}f}"
+
+
+def pct(value: object) -> str:
+    """A fraction as a percentage with one decimal: 0.1234 → "12.3%"."""
+    if missing(value):
+        return BLANK
+    return f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+def signed(value: object) -> str:
+    if missing(value):
+        return BLANK
+    v = float(value)  # type: ignore[arg-type]
+    return ("+" if v >= 0 else "-") + num(abs(v))
+
+
+def signed_points(value: object) -> str:
+    """A change of a rate in percentage points: 0.012 → "+1.2pp"."""
+    if missing(value):
+        return BLANK
+    v = float(value) * 100  # type: ignore[arg-type]
+    return f"{'+' if v >= 0 else '-'}{abs(v):.1f}pp"
