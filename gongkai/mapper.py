@@ -56,13 +56,44 @@ class _Row:
     labels: list[str]  # normalised label cells in order
     values: list[tuple[bool, Value]]  # the cells after the last label cell
     raw: list[str]
+    # Grid column (start, end) of each label and value cell, spans of the rows above taken into account.
+    label_spans: list[tuple[int, int]] = field(default_factory=list)
+    value_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _split_row(cells: list[str]) -> _Row:
+def _split_row(cells: list[str], spans: list[tuple[int, int]] | None = None) -> _Row:
     parsed = [parse_value(c) for c in cells]
+    spans = spans or [(i, i + 1) for i in range(len(cells))]
     last_label = max((i for i, (is_val, _) in enumerate(parsed) if not is_val), default=-1)
-    labels = [normalize_label(c) for i, c in enumerate(cells[: last_label + 1]) if not parsed[i][0]]
-    return _Row(labels=labels, values=parsed[last_label + 1 :], raw=cells)
+    label_idx = [i for i in range(last_label + 1) if not parsed[i][0]]
+    return _Row(
+        labels=[normalize_label(cells[i]) for i in label_idx],
+        values=parsed[last_label + 1 :],
+        raw=cells,
+        label_spans=[spans[i] for i in label_idx],
+        value_spans=spans[last_label + 1 :],
+    )
+
+
+def _column_spans(table: Table) -> list[list[tuple[int, int]]]:
+    """Each cell's grid columns [start, end): a cell starts at the first column not covered by a
+    cell merged down from a row above (the HTML table model, which every reader's output follows)."""
+    covered: dict[int, set[int]] = {}
+    out = []
+    for r, row in enumerate(table.rows):
+        taken = covered.get(r, set())
+        col = 0
+        spans = []
+        for cell in row:
+            while col in taken:
+                col += 1
+            width = max(1, cell.colspan)
+            spans.append((col, col + width))
+            for dr in range(1, max(1, cell.rowspan)):
+                covered.setdefault(r + dr, set()).update(range(col, col + width))
+            col += width
+        out.append(spans)
+    return out
 
 
 def _fit(values: list[tuple[bool, Value]], n: int) -> list[Value] | None:
@@ -122,6 +153,7 @@ class _Mapper:
         self.table: str | None = None
         self.group: str | None = None
         self.t2_columns: list[str] = []
+        self.t2_column_spans: list[tuple[int, int]] = []
         self.t4_pending: list[Value] = []
         self.seen_rows: dict[tuple[str, str], int] = {}
         self.format_votes = {"2019": 0, "2021": 0}
@@ -157,14 +189,16 @@ class _Mapper:
             _has(joined, r.phrases) for r in T.T2_ROWS
         ):
             # A header row: which columns the block below prints, in order.
-            cols = []
-            for label in row.labels:
+            cols, spans = [], []
+            for label, span in zip(row.labels, row.label_spans):
                 for col in T.T2_COLUMNS:
                     if _has(label, col.phrases):
                         cols.append(col.key)
+                        spans.append(span)
                         break
             if cols:
                 self.t2_columns = cols
+                self.t2_column_spans = spans
                 for c in cols:
                     if c in ("issued", "repealed", "in_force"):
                         self.format_votes["2021"] += 1
@@ -179,7 +213,9 @@ class _Mapper:
             spec = next((r for r in T.T2_ROWS if _has(joined, r.phrases)), None)
         if spec is None or not self.t2_columns:
             return
-        vals = _fit(row.values, len(self.t2_columns))
+        vals = self._t2_by_position(row)
+        if vals is None:
+            vals = _fit(row.values, len(self.t2_columns))
         if vals is None:
             self.unreadable("t2", label, row, len(self.t2_columns))
             return
@@ -187,6 +223,28 @@ class _Mapper:
         keep = [(c, v) for c, v in zip(cols, vals) if (spec.key, c) in T.T2_CELLS]
         if keep:
             self.put("t2", spec.key, [c for c, _ in keep], [v for _, v in keep])
+
+    def _t2_by_position(self, row: _Row) -> list[Value] | None:
+        """Values placed under the header cell whose columns hold them.  表二 blocks have fewer
+        columns than the table is wide, so a merged or padded cell beside the values is common;
+        position tells a blank 上一年项目数量 from padding where order cannot.  None when the
+        positions do not line up (e.g. a block continued in another table)."""
+        found: dict[int, Value] = {}
+        for (is_val, value), (start, _) in zip(row.values, row.value_spans):
+            hit = [i for i, (a, b) in enumerate(self.t2_column_spans) if a <= start < b]
+            if not hit:
+                if value is not None:
+                    return None  # a printed number under no header: let order decide
+                continue
+            if hit[0] in found:
+                if value is None:
+                    continue
+                if found[hit[0]] is not None:
+                    return None
+            found[hit[0]] = value
+        if len(found) != len(self.t2_columns):
+            return None
+        return [found[i] for i in range(len(self.t2_columns))]
 
     # ------------------------------------------------------------ 表三
     def t3_row_key(self, row: _Row) -> str | None:
@@ -299,8 +357,8 @@ class _Mapper:
                     self.enter(table)
                 continue
             assert isinstance(block, Table)
-            for cells in block.rows:
-                row = _split_row([c.text for c in cells])
+            for cells, spans in zip(block.rows, _column_spans(block)):
+                row = _split_row([c.text for c in cells], spans)
                 if not row.labels and not any(v is not None for _, v in row.values):
                     continue  # an empty row
                 joined = "".join(row.labels)

@@ -101,20 +101,7 @@ def test_blank_cells_parse_back_as_null(fmt, seed, layout):
     assert errors(report) == []
 
 
-@pytest.mark.parametrize(
-    "fmt",
-    [
-        pytest.param(
-            "markdown",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="mapper._fit drops leading blank cells before trailing ones, so "
-                "| 行政事业性收费 |  | -2 |  | reads 上一年项目数量 = -2, 本年增/减 = blank",
-            ),
-        ),
-        "markdown_repeated",
-    ],
-)
+@pytest.mark.parametrize("fmt", ["markdown", "markdown_repeated"])
 def test_markdown_blank_cells_keep_their_column(fmt):
     """表二 of 2019 merges 本年增/减 and 采购总金额 over two columns; Markdown pads the merged
     position with an empty cell.  A blank 上一年项目数量 / 采购项目数量 before them must stay in its
