@@ -155,26 +155,34 @@ _T3_COLUMN_KEYS = [c for c, _ in T3_COLUMNS]
 
 
 def _wide_select_sql(where: str) -> str:
-    """SELECT building report_wide rows from the long tables, for reports matching `where`.
+    """SELECT building report_wide rows from the long tables, for reports matching `where` (on `r`).
 
-    One conditional aggregate per figure; generated from template.FIGURES so a figure added to the
-    template gets its column without anyone editing SQL by hand."""
-    figure_columns = ",\n    ".join(
-        f"max(f.value) FILTER (WHERE f.\"table\" = '{key.split('/')[0]}' AND f.\"row\" = '{key.split('/')[1]}'"
-        f" AND f.\"column\" = '{key.split('/')[2]}') AS {wide_column(key)}"
-        for key in _WIDE_KEYS
-    )
+    The figure columns come from a PIVOT over the figure keys of template.FIGURES (so a figure added to
+    the template gets its column without anyone editing SQL); a figure a report does not print is NULL.
+    PIVOT rather than one FILTER aggregate per figure: it binds and runs about twenty times faster."""
+    keys = ", ".join(f"'{wide_column(key)}'" for key in _WIDE_KEYS)
+    figure_columns = ", ".join(f"p.{wide_column(key)}" for key in _WIDE_KEYS)
     return f"""
+WITH chosen AS (
+    SELECT r.* FROM reports r WHERE {where}
+),
+long AS (
+    SELECT f.report_id, f."table"::VARCHAR || '_' || f."row"::VARCHAR || '_' || f."column"::VARCHAR AS figure,
+           f.value
+    FROM figures f
+    WHERE f.report_id IN (SELECT report_id FROM chosen)
+),
+pivoted AS (
+    PIVOT long ON figure IN ({keys}) USING first(value) GROUP BY report_id
+)
 SELECT
     r.report_id, r.agency_id, a.name AS agency, a.kind, g.province, g.city, g.county, a.adcode,
     r.year, r.template, r.is_demo, r.source_file,
     {figure_columns}
-FROM reports r
+FROM chosen r
 JOIN agencies a USING (agency_id)
 LEFT JOIN regions g ON g.adcode = a.adcode
-LEFT JOIN figures f USING (report_id)
-WHERE {where}
-GROUP BY ALL
+LEFT JOIN pivoted p USING (report_id)
 """
 
 
