@@ -35,7 +35,7 @@ def _choose_report(ctx) -> None:
     st.info(t("report.none_selected"))
     labels = {int(r.report_id): f"{r.agency} {int(r.year)}" for r in reports.itertuples()}
     choice = st.selectbox(t("report.choose"), [None, *labels], key="report_choice",
-                          format_func=lambda r: t("drill.none") if r is None else labels[r])
+                          format_func=lambda r, none=t("drill.none"): none if r is None else labels[r])
     if choice is not None:
         st.query_params["report"] = str(choice)
         st.rerun()

@@ -36,12 +36,33 @@ def db_version(path: Path | None = None) -> tuple[int, int] | None:
     return store.database_version(path or db_path())
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _connection(path: str, version: tuple[int, int]):
-    import duckdb  # noqa: PLC0415 — imported here so a page that never queries does not pay for it
+class _Connection:
+    """The one read-only connection of this server process, reopened when the file version changes.
 
-    # `version` is only part of the cache key: a new file version gets a new connection.
-    return duckdb.connect(path, read_only=True)
+    DuckDB keeps one database instance per open path in a process: connecting again to a path that is still
+    open returns the *old* instance, even after the file was replaced. So the old connection is closed before
+    the new file is opened (queries use short-lived cursors, so nothing long-running holds the old one)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[str, tuple[int, int]] | None = None
+        self.con = None
+
+    def cursor(self, path: str, version: tuple[int, int]):
+        import duckdb  # noqa: PLC0415 — imported here so a page that never queries does not pay for it
+
+        with self.lock:
+            if self.key != (path, version):
+                if self.con is not None:
+                    self.con.close()
+                self.con = duckdb.connect(path, read_only=True)
+                self.key = (path, version)
+            return self.con.cursor()
+
+
+@st.cache_resource(show_spinner=False)
+def _connection() -> _Connection:
+    return _Connection()
 
 
 def _hashable(params: dict[str, Any]) -> tuple:
@@ -50,7 +71,7 @@ def _hashable(params: dict[str, Any]) -> tuple:
 
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _cached_query(name: str, params: tuple, path: str, version: tuple[int, int]) -> pd.DataFrame:
-    cursor = _connection(path, version).cursor()
+    cursor = _connection().cursor(path, version)
     try:
         bound = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params}
         return store.run_query(cursor, name, bound)

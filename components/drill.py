@@ -56,7 +56,7 @@ def drill_down(ctx: PageContext, districts: pd.DataFrame, event) -> None:
         st.session_state[choice_key] = None
     chosen = st.selectbox(
         t("drill.district"), [None, *labels], key=choice_key,
-        format_func=lambda i: t("drill.none") if i is None else names[labels.index(i)],
+        format_func=lambda i, none=t("drill.none"): none if i is None else names[labels.index(i)],
     )
     if chosen is None:
         return
@@ -86,7 +86,7 @@ def drill_down(ctx: PageContext, districts: pd.DataFrame, event) -> None:
     if st.session_state.get(agency_key) not in options:
         st.session_state[agency_key] = None
     agency = st.selectbox(t("drill.agency"), options, key=agency_key,
-                          format_func=lambda a: t("drill.none") if a is None else a)
+                          format_func=lambda a, none=t("drill.none"): none if a is None else a)
     if agency is None:
         return
     reports = db.query("agency_reports", ctx.params(agencies=[agency], province=region.province,

@@ -226,6 +226,14 @@ def _on_county_change() -> None:
         st.session_state[_K_CITY] = county[:2]
 
 
+def _on_language_change() -> None:
+    """The browser keeps a selectbox's choice as its *shown* text, which the language changes ("全部" → "All");
+    setting the values again from Python makes them survive the switch."""
+    for key in (_K_PROVINCE, _K_CITY, _K_COUNTY, _K_KIND):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def _keep_valid(key: str, options: list, default: Any) -> None:
     """A lower level must stay inside the options the upper levels leave (set before its widget is drawn)."""
     if st.session_state.get(key, default) not in options:
@@ -248,7 +256,7 @@ def filter_bar() -> tuple[Filters, list[str]]:
         notices = _apply_url(url, regions, years)
 
     sb = st.sidebar
-    sb.toggle(t("filter.language"), key=_K_EN)
+    sb.toggle(t("filter.language"), key=_K_EN, on_change=_on_language_change)
     st.session_state[LANG_KEY] = "en" if st.session_state.get(_K_EN) else "zh"
     sb.header(t("filter.header"))
 
@@ -256,24 +264,25 @@ def filter_bar() -> tuple[Filters, list[str]]:
     _keep_valid(_K_PROVINCE, provinces, ALL)
     province = sb.selectbox(
         t("filter.province"), provinces, key=_K_PROVINCE,
-        format_func=lambda p: p or t("filter.all"),
+        format_func=lambda p, every=t("filter.all"): p or every,
     )
     cities = [ALL] + _cities(regions, province)
     _keep_valid(_K_CITY, cities, ALL)
     city = sb.selectbox(
         t("filter.city"), cities, key=_K_CITY, on_change=_on_city_change,
-        format_func=lambda c: c[1] if c else t("filter.all"),
+        format_func=lambda c, every=t("filter.all"): c[1] if c else every,
     )
     counties = [ALL] + _counties(regions, province, city)
     _keep_valid(_K_COUNTY, counties, ALL)
     county = sb.selectbox(
         t("filter.county"), counties, key=_K_COUNTY, on_change=_on_county_change,
-        format_func=lambda c: (c[2] if city else f"{c[2]}（{c[1]}）") if c else t("filter.all"),
+        format_func=lambda c, every=t("filter.all"), short=bool(city): (c[2] if short else f"{c[2]}（{c[1]}）") if c else every,
     )
     kinds = [ALL, *KINDS]
     _keep_valid(_K_KIND, kinds, ALL)
     kind = sb.selectbox(
-        t("filter.kind"), kinds, key=_K_KIND, format_func=lambda k: t(f"kind.{k}") if k else t("filter.all"),
+        t("filter.kind"), kinds, key=_K_KIND,
+        format_func=lambda k, names={k: t(f"kind.{k}") for k in KINDS}, every=t("filter.all"): names.get(k, every),
     )
 
     agency_rows = db.query("app_filter_agencies", _region_params(province, city, county, kind))

@@ -225,7 +225,7 @@ def lang() -> str:
     return value if value in LANGS else "zh"
 
 
-def t(key: str, **kwargs: object) -> str:
+def t(key: str, /, **kwargs: object) -> str:
     """The label for `key` in the current language (the key itself if unknown, so a gap shows, not crashes)."""
     pair = STRINGS.get(key)
     text = key if pair is None else pair[LANGS.index(lang())]
