@@ -103,7 +103,7 @@ def build_demo(
 
     tell(0.0, "正在生成模拟报告…")
     corpus = G.generate(
-        out, seed,
+        out, seed, workers=workers,
         progress=lambda i, n, name: tell(_GENERATE_SHARE * i / n, f"生成模拟报告 {i}/{n}：{name}"),
     )
     real = sample_files(Path(samples)) if samples else []

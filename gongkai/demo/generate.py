@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -129,7 +131,7 @@ T4_SHARES = {"upheld": 0.62, "corrected": 0.12, "other": 0.16, "pending": 0.10}
 
 # The file formats, with how many agencies publish in each (the rest publish HTML pages).  PDF and
 # DOCX are the slow ones to write and read, hence few; every reader gets some.
-FORMAT_QUOTA = {"pdf": 5, "docx": 10, "markdown": 12, "html-gbk": 14, "text": 20}
+FORMAT_QUOTA = {"pdf": 4, "docx": 9, "markdown": 12, "html-gbk": 14, "text": 20}
 FORMAT_EXTENSION = {"text": ".txt", "markdown": ".md", "html": ".html", "html-gbk": ".html", "docx": ".docx", "pdf": ".pdf"}
 
 # How many errors of each kind to plant (about 3% of reports carry one; real sets have more).
@@ -572,26 +574,46 @@ def _contradiction(spec: R.ReportSpec, what: str, rng: random.Random) -> tuple[d
 
 
 # ---------------------------------------------------------------- writing files
+def _render(job: tuple[str, R.ReportSpec]) -> bytes:
+    file_format, spec = job
+    return _renderer(file_format)(spec)
+
+
+# Below this many reports, starting worker processes costs more than it saves.
+PARALLEL_MIN_REPORTS = 40
+
+
 def write_corpus(
     corpus: DemoCorpus,
     out: str | Path = DEFAULT_OUT,
     progress: Callable[[int, int, str], None] | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
-    """Write every report file, `answer_key.json` and `manifest.csv` (the region of each file) under `out`.
+    """Write every report file, `answer_key.json` and `manifest.csv` under `out`.
 
     Files a previous run listed in its answer key are removed first, and nothing else: `out` may be
-    a folder that holds other files."""
+    a folder that holds other files.  Rendering (DOCX and PDF above all) runs in `workers` processes;
+    each file's bytes depend on its spec only, so the result is the same with any number of workers."""
     out = Path(out)
     _remove_previous(out)
     written: list[Path] = []
     total = len(corpus.reports)
-    for i, report in enumerate(corpus.reports):
-        path = out / report.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_renderer(report.file_format)(report.spec))
-        written.append(path)
-        if progress:
-            progress(i + 1, total, report.path)
+    jobs = [(r.file_format, r.spec) for r in corpus.reports]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total >= PARALLEL_MIN_REPORTS else None
+    try:
+        rendered = pool.map(_render, jobs, chunksize=8) if pool else map(_render, jobs)
+        for i, (report, data) in enumerate(zip(corpus.reports, rendered)):
+            path = out / report.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            written.append(path)
+            if progress:
+                progress(i + 1, total, report.path)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
     key = json.dumps(corpus.answer_key(), ensure_ascii=False, indent=1) + "\n"
     (out / ANSWER_KEY).write_text(key, encoding="utf-8")
     (out / MANIFEST).write_text(manifest_csv(corpus), encoding="utf-8")
@@ -632,10 +654,11 @@ def generate(
     out: str | Path = DEFAULT_OUT,
     seed: int = DEFAULT_SEED,
     progress: Callable[[int, int, str], None] | None = None,
+    workers: int | None = None,
 ) -> DemoCorpus:
     """Build the corpus for `seed` and write it under `out`; returns it (its answer key included)."""
     corpus = build_corpus(seed)
-    write_corpus(corpus, out, progress)
+    write_corpus(corpus, out, progress, workers)
     return corpus
 
 
