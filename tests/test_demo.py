@@ -246,7 +246,7 @@ def test_same_seed_same_bytes_and_rebuild_changes_nothing(built):
         capture_output=True, text=True, env=env, cwd=REPO, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "失败 0 个" in proc.stdout
+    assert "导入 0 个文件，跳过 673 个已导入的文件，失败 0 个" in proc.stdout
     assert _tree_hashes(out) == before
     assert len(before) == 668 + 2  # reports, answer_key.json, manifest.csv
     assert hashlib.sha256(db.read_bytes()).hexdigest() == db_before

@@ -20,7 +20,7 @@ from typing import Callable
 
 from gongkai import regions, store
 from gongkai.demo import generate as G
-from gongkai.ingest import FAILED, FileResult, IngestSummary, ingest
+from gongkai.ingest import FAILED, REPLACED, SKIPPED, STORED, FileResult, IngestSummary, ingest
 
 # The real reports shipped with the repository (not with an installed wheel: then they are skipped).
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "samples" / "real"
@@ -51,12 +51,15 @@ class BuildResult:
 
     def lines(self) -> list[str]:
         """The closing summary, in Chinese."""
-        stored = sum(1 for r in self.results if r.status != FAILED)
+        stored = sum(1 for r in self.results if r.status in (STORED, REPLACED))
+        skipped = sum(1 for r in self.results if r.status == SKIPPED)
         planted = len(self.corpus.errors)
         out = [
             f"已生成 {len(self.corpus.reports)} 份模拟报告（{G.CITY}，{len(G.DISTRICTS)} 个区县，"
-            f"{G.YEARS[0]}–{G.YEARS[-1]} 年，预埋 {planted} 处错误），并导入真实报告样本 {self.sample_files} 份。",
-            f"数据库：{self.db_path}　成功 {stored} 个文件，失败 {len(self.failed)} 个，用时 {self.seconds:.1f} 秒。",
+            f"{G.YEARS[0]}–{G.YEARS[-1]} 年，预埋 {planted} 处问题，见 {G.ANSWER_KEY}），"
+            f"另有真实报告样本 {self.sample_files} 份。",
+            f"数据库：{self.db_path}　导入 {stored} 个文件，跳过 {skipped} 个已导入的文件，"
+            f"失败 {len(self.failed)} 个，用时 {self.seconds:.1f} 秒。",
         ]
         out += [f"失败：{r.path}：{r.message}" for r in self.failed]
         return out
