@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, db
-from components.i18n import t
+from components.i18n import rule_label, t
 from components.page import chart, guarded, page_body, table
 
 with guarded():
@@ -29,7 +29,7 @@ with guarded():
                 t("col.agency"): findings["agency"],
                 t("col.year"): findings["year"],
                 t("col.severity"): [t(f"severity.{s}") for s in findings["severity"]],
-                t("col.rule"): findings["rule"],
+                t("col.rule"): findings["rule"].map(rule_label),
                 t("col.message"): findings["message"],
                 t("col.source_file"): findings["source_file"],
                 t("col.report_id"): findings["report_id"].astype("Int64"),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import db, fmt
 from components.drill import report_links
-from components.i18n import t
+from components.i18n import rule_label, t
 from components.page import guarded, page_body, table
 from components.report_view import STYLE, Cells, table2_html, table3_html, table4_html
 from gongkai.template import TABLE_TITLES
@@ -83,7 +83,7 @@ with guarded():
             else:
                 listed = pd.DataFrame({
                     t("col.severity"): [t(f"severity.{s}") for s in findings["severity"]],
-                    t("col.rule"): findings["rule"],
+                    t("col.rule"): findings["rule"].map(rule_label),
                     t("col.message"): findings["message"],
                     "单元格" if st.session_state.get("lang") != "en" else "cells":
                         ["、".join(c) if c is not None else "" for c in findings["cells"]],

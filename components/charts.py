@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from components.i18n import t
+from components.i18n import rule_label, t
 from gongkai import template as T
 
 # CJK fonts first: the browser picks the first one installed (Noto on Linux, PingFang on macOS, YaHei on Windows).
@@ -319,6 +319,8 @@ def small_multiples(df: pd.DataFrame, top: int = 24) -> tuple[go.Figure, pd.Data
 # ---------------------------------------------------------------- 数据质量
 def findings_by(df: pd.DataFrame, by: str, top: int = 30) -> tuple[go.Figure, pd.DataFrame]:
     """findings_list → counts per rule (by="rule") or per agency (by="agency"), split by severity."""
+    if by == "rule":
+        df = df.assign(rule=df["rule"].map(rule_label))
     counts = (df.groupby([by, "severity"]).size().unstack(fill_value=0)
               .reindex(columns=["error", "warning"], fill_value=0))
     counts["total"] = counts.sum(axis=1)

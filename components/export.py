@@ -61,12 +61,12 @@ def export_buttons(df: pd.DataFrame, *, name: str, query: str, filters: Filters 
     ten charts does not pay for ten workbooks on every rerun."""
     stem = _file_stem(name)
     about = about_rows(filters, query, demo)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         t("export.csv"), data=lambda: csv_bytes(df), file_name=f"{stem}.csv", mime="text/csv",
         key=f"csv_{key}", on_click="ignore", icon=":material/download:",
     )
-    right.download_button(
+    row.download_button(
         t("export.xlsx"), data=lambda: xlsx_bytes(df, about), file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",

@@ -215,9 +215,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "outcome.other": ("其他处理", "other"),
     "case.review": ("行政复议", "administrative review"),
     "case.suit": ("行政诉讼", "lawsuit"),
+    # rules (findings.rule); an unknown rule is shown as its identifier
+    "rule.t3_balance": ("表三收支不平衡", "表三 balance"),
+    "rule.t3_outcomes": ("办理结果合计不符", "outcomes do not sum to 总计"),
+    "rule.t3_columns": ("申请人各列合计不符", "applicant columns do not sum"),
+    "rule.t4_rows": ("表四合计不符", "表四 totals do not sum"),
+    "rule.blank_cells": ("空白单元格", "blank cells"),
+    "rule.missing_table": ("缺少表格", "missing table"),
+    "rule.unreadable_row": ("无法识别的行", "unreadable row"),
+    "rule.carry_chain": ("结转数前后年不衔接", "carry-over chain broken"),
+    "rule.in_force_chain": ("现行有效件数不衔接", "in-force count chain broken"),
+    "rule.text_vs_table": ("正文数字与表格不符", "narrative contradicts table"),
+    "rule.missing_year": ("缺少年度报告", "missing year"),
+    "rule.region_unknown": ("地区未识别", "region unknown"),
+    "rule.region_ambiguous": ("地区不唯一", "region ambiguous"),
     "severity.error": ("错误", "error"),
     "severity.warning": ("提示", "warning"),
 }
+
+
+def rule_label(rule: str) -> str:
+    return t(f"rule.{rule}") if f"rule.{rule}" in STRINGS else rule
 
 
 def lang() -> str:

@@ -341,8 +341,11 @@ def test_a_reingested_file_shows_up_without_restart(dashboard_db, use_db, tmp_pa
     # what `gongkai ingest` does: write a copy, then os.replace it over the live file
     staged = tmp_path / "staged.duckdb"
     shutil.copy(dashboard_db, staged)
-    con = duckdb.connect(str(staged))
-    con.execute("DELETE FROM report_wide_base WHERE year = 2024 AND county = '淮安区'")
+    from gongkai import store
+
+    con = store.connect(staged)
+    ids = [r for (r,) in con.execute("SELECT report_id FROM report_wide WHERE year = 2024 AND county = '淮安区'").fetchall()]
+    store.delete_reports(con, ids)
     con.close()
     os.replace(staged, live)
     at.run()
