@@ -37,7 +37,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from gongkai import template as T
 from gongkai.demo import render as R
@@ -288,7 +288,6 @@ class _AgencyModel:
     carried: dict[str, int] = field(default_factory=dict)  # 结转下年度 of the last year, per applicant column
     normative_in_force: int = 0
     items: dict[str, int] = field(default_factory=dict)  # 2019 format: 上一年项目数量 per 表二 row
-    carry_note: str = ""  # what the last planted carry error changed (for the answer key)
 
     @classmethod
     def start(cls, agency: DemoAgency, seed: int) -> _AgencyModel:
@@ -320,8 +319,8 @@ class _AgencyModel:
         }
         return m
 
-    def year(self, year: int, carry_error: int = 0) -> tuple[R.ReportSpec, dict[str, int]]:
-        """This year's report (figures consistent with every rule) and its 结转下年度 per column.
+    def year(self, year: int, carry_error: int = 0) -> tuple[R.ReportSpec, str]:
+        """This year's report (figures consistent with every rule), and what a planted carry error changed.
 
         `carry_error` ≠ 0 plants a broken carry chain: the report prints a 上年结转 that differs from
         last year's 结转下年度 in one applicant column, and is otherwise consistent (the agency copied
@@ -333,17 +332,14 @@ class _AgencyModel:
         self.level *= rng.lognormvariate(0.05, 0.18) * (0.85 if year == 2020 else 1.0)
         figures: dict[str, Value] = {}
         figures.update(self._t2(year, fmt))
-        t3, carried_forward, note = self._t3(year, fmt, other_split, carry_error)
+        t3, note = self._t3(other_split, carry_error)
         figures.update(t3)
         figures.update(self._t4(int(t3["t3/new_received/total"])))
         keys = T.figure_keys(fmt, other_split)
         spec = R.ReportSpec(self.agency.name, year, fmt, {k: figures[k] for k in keys}, other_split=other_split)
-        self.carry_note = note
-        return spec, carried_forward
+        return spec, note
 
-    def _t3(
-        self, year: int, fmt: str, other_split: bool, carry_error: int
-    ) -> tuple[dict[str, Value], dict[str, int], str]:
+    def _t3(self, other_split: bool, carry_error: int) -> tuple[dict[str, Value], str]:
         rng = self.rng
         cols = list(APPLICANT_SHARES)
         new = _multinomial(rng, _poisson(rng, self.level), self.applicants)
@@ -377,7 +373,7 @@ class _AgencyModel:
         for row in rows:
             f[f"t3/{row}/total"] = sum(f[f"t3/{row}/{c}"] for c in cols)  # type: ignore[misc]
         self.carried = forward
-        return f, forward, note
+        return f, note
 
     def _t4(self, new_total: int) -> dict[str, Value]:
         rng = self.rng
@@ -525,8 +521,7 @@ def build_corpus(seed: int = DEFAULT_SEED) -> DemoCorpus:
         for year in YEARS:
             rule = plan.get((agency.name, year))
             carry_error = plant_rng.randint(1, 5) if rule == "carry_chain" else 0
-            spec, _ = model.year(year, carry_error)
-            detail = model.carry_note if rule == "carry_chain" else ""
+            spec, detail = model.year(year, carry_error)
             overrides: dict[str, int] = {}
             if rule in R.BREAKABLE_RULES:
                 before = dict(spec.figures)
@@ -669,9 +664,3 @@ def load_answer_key(out: str | Path = DEFAULT_OUT) -> dict[str, object]:
 def planted(answer_key: dict[str, object]) -> set[tuple[str, int, str]]:
     """(agency, year, rule) of every planted error."""
     return {(e["agency"], int(e["year"]), e["rule"]) for e in answer_key["errors"]}  # type: ignore[index,union-attr]
-
-
-__all__: Iterable[str] = (
-    "DEFAULT_SEED", "DEFAULT_OUT", "ANSWER_KEY", "MANIFEST", "PROVINCE", "CITY", "DISTRICTS", "DEPARTMENTS",
-    "agencies", "build_corpus", "write_corpus", "generate", "load_answer_key", "planted", "narrative",
-)
