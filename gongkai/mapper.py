@@ -384,6 +384,16 @@ def map_document(doc: Document) -> Mapped:
     out = mapper.run(doc)
     out.agency, out.year = find_agency_and_year(doc)
     votes = mapper.format_votes
+    if not out.tables_found:
+        # No table cells at all: perhaps text whose cells ran together (a crawler's copy).
+        from gongkai.runtogether import recover
+
+        rec = recover(doc.paragraphs)
+        out.figures.update(rec.figures)
+        out.tables_found |= rec.tables_found
+        out.other_split = rec.other_split
+        out.findings.extend(rec.findings)
+        votes = rec.template_votes
     if votes["2021"] != votes["2019"]:
         out.template = "2021" if votes["2021"] > votes["2019"] else "2019"
     elif out.year is not None:
