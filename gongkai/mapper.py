@@ -417,10 +417,16 @@ def _keep_template_figures(out: Mapped) -> None:
 
 
 # ---------------------------------------------------------------- agency and year
-_TITLE_PHRASE = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告")
+_TITLE_PHRASE = re.compile(r"政府信息公开(?:工作)?(?:(?:19|20)\d\d年?)?(?:年度)?报告")
 _TITLE = re.compile(
     r"(?P<pre>[^。；;:：]*?)(?P<year>(?:19|20)\d\d)年度?(?P<mid>[^。；;:：]*?)政府信息公开(?:工作)?(?:年度)?报告"
 )
+# The year printed after the phrase: "某某局政府信息公开工作2023年度报告".
+_TITLE_YEAR_AFTER = re.compile(
+    r"(?P<pre>[^。；;:：]*?)政府信息公开(?:工作)?(?P<mid>)(?P<year>(?:19|20)\d\d)年?度?报告"
+)
+# The statistics period, when no title gives the year: "统计期限自2024年1月1日起至2024年12月31日止".
+_PERIOD = re.compile(r"(?:统计|时限|期限|期间).{0,12}?(?P<year>(?:19|20)\d\d)年1月1日")
 # Words after which, inside a sentence, the agency's name starts ("现向社会公布台儿庄区…局2024年…").
 _LEAD = re.compile(r".*(?:公布|发布|编制|印发|现将|根据|关于|特此|本报告为|本报告是|本报告由|《|》|“|”|\"|,|，|、)")
 _AGENCY_SUFFIX = re.compile(
@@ -431,6 +437,7 @@ _AGENCY_SUFFIX = re.compile(
 def _clean_agency(text: str) -> str | None:
     s = normalize_label(text)
     s = s.strip("《》“”\"'()（）[]【】、，,。.·- ")
+    s = re.sub(r"(关于|的)+$", "", s)  # "某某局关于2023年度…报告"
     m = _LEAD.match(s)
     if m:
         s = s[m.end() :]
@@ -454,7 +461,7 @@ def find_agency_and_year(doc: Document) -> tuple[str | None, int | None]:
         s = normalize_label(text)
         if not _TITLE_PHRASE.search(s):
             continue
-        m = _TITLE.search(s)
+        m = _TITLE.search(s) or _TITLE_YEAR_AFTER.search(s)
         if not m:
             continue
         y = int(m.group("year"))
@@ -471,4 +478,10 @@ def find_agency_and_year(doc: Document) -> tuple[str | None, int | None]:
                     year = y
         if agency and year:
             break
+    if year is None:
+        for text in paras[:400]:
+            m = _PERIOD.search(normalize_label(text))
+            if m:
+                year = int(m.group("year"))
+                break
     return agency, year

@@ -142,3 +142,24 @@ def test_two_line_title_and_agency_in_first_paragraph():
 def test_not_a_report():
     with pytest.raises(ReadError, match="不是政府信息公开工作年度报告"):
         parse_bytes("会议纪要\n\n| a | b |\n|---|---|\n| 1 | 2 |\n".encode(), "x.md")
+
+
+@pytest.mark.parametrize(
+    "title,agency,year",
+    [
+        ("某某市自然资源和规划局关于2023年度政府信息公开工作年度报告", "某某市自然资源和规划局", 2023),
+        ("2023年度某某县人民政府办公室政府信息公开工作年度报告", "某某县人民政府办公室", 2023),
+        ("某某区教育局政府信息公开工作2023年度报告", "某某区教育局", 2023),
+        ("中国（上海）自由贸易试验区管理委员会2023年政府信息公开工作年度报告", "中国(上海)自由贸易试验区管理委员会", 2023),
+    ],
+)
+def test_title_variants(title, agency, year):
+    r = parse_bytes(report_md(title=title), "x.md")
+    assert (r.agency, r.year) == (agency, year)
+
+
+def test_year_from_statistics_period_when_title_has_none():
+    doc = report_md(title="某某区教育局政府信息公开工作年度报告").decode().replace(
+        "二、主动公开政府信息情况", "本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。\n\n二、主动公开政府信息情况", 1
+    )
+    assert parse_bytes(doc.encode(), "x.md").year == 2022
