@@ -2,7 +2,7 @@
 into a database through the real ingest path, with planted errors that the checks must find exactly.
 
 One build (generate + ingest, ~25 s on 2 cores) is shared by the module; the determinism test regenerates
-the corpus in another process, with another hash seed, over the same folder and database."""
+the corpus in another process, with another hash seed, and compares every byte."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import pytest
 from gongkai import export
 from gongkai.demo import generate as G
 from gongkai.demo.build import SAMPLES_DIR, build_demo, sample_files
+from gongkai.ingest import SKIPPED, ingest
 from gongkai.readers import sniff_format
 
 REPO = Path(__file__).resolve().parent.parent
@@ -233,23 +234,28 @@ def test_real_samples_are_the_fixtures_with_provenance():
         assert len(row["published"]) > 40
 
 
-# ---------------------------------------------------------------- determinism, CLI, idempotence (last: reuses the build)
-def test_same_seed_same_bytes_and_rebuild_changes_nothing(built):
-    """`gongkai demo build` in a new process (another hash seed) over the same folder and database:
-    byte-identical files, and the ingest skips every one of them (content hashes already stored)."""
-    out, db = built["out"], built["db"]
-    before = _tree_hashes(out)
-    db_before = hashlib.sha256(db.read_bytes()).hexdigest()
+# ---------------------------------------------------------------- determinism, CLI, idempotence
+def test_same_seed_same_bytes_in_another_process(built, tmp_path):
+    """`gongkai demo generate` in a new process, with another hash seed: byte-identical files."""
+    again = tmp_path / "again"
     env = dict(os.environ, PYTHONHASHSEED="12345", COLUMNS="200")
     proc = subprocess.run(
-        [sys.executable, "-m", "gongkai", "demo", "build", "--db", str(db), "--out", str(out)],
+        [sys.executable, "-m", "gongkai", "demo", "generate", "--out", str(again), "--seed", str(G.DEFAULT_SEED)],
         capture_output=True, text=True, env=env, cwd=REPO, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "导入 0 个文件，跳过 673 个已导入的文件，失败 0 个" in proc.stdout
-    assert _tree_hashes(out) == before
-    assert len(before) == 668 + 2  # reports, answer_key.json, manifest.csv
-    assert hashlib.sha256(db.read_bytes()).hexdigest() == db_before
+    assert "生成 668 份模拟报告" in proc.stdout
+    original = _tree_hashes(built["out"])
+    assert len(original) == 668 + 2  # reports, answer_key.json, manifest.csv
+    assert _tree_hashes(again) == original
+
+
+def test_ingesting_again_changes_nothing(built):
+    db = built["db"]
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    summary = ingest([built["out"], *sample_files(SAMPLES_DIR)], db)
+    assert Counter(r.status for r in summary.results) == {SKIPPED: 673}
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
 def test_another_seed_gives_another_corpus():
