@@ -29,6 +29,7 @@ import duckdb
 
 from gongkai import crossyear, regions, store
 from gongkai.document import ReadError
+from gongkai.parser import check_size
 from gongkai.report import Finding, Report
 
 # The suffixes report files carry; other files in a folder (truth JSON, CSV, images) are not offered to the
@@ -355,6 +356,11 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
     known = _known_hashes(db_path)
     pending: list[_Pending] = []
     for path, root in files:
+        try:
+            check_size(path)  # from the metadata alone: a file over the size limit is refused unread, not hashed
+        except ReadError as exc:
+            record(FileResult(path, FAILED, str(exc)))
+            continue
         try:
             digest = sha256_of(path)
         except FileNotFoundError:

@@ -4,6 +4,7 @@ This is the one function every caller uses (CLI, ingest, tests), so limits and e
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -25,7 +26,17 @@ def max_file_bytes() -> int:
         return DEFAULT_MAX_BYTES
 
 
-def parse_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Report:
+def _megabytes(n: float) -> str:
+    """A size in MB for a message: one decimal, rounded up, so that a file just over the limit does not
+    read as equal to it ("50.1 MB，上限 50 MB")."""
+    return f"{math.ceil(n / 1048576 * 10) / 10:g}"
+
+
+def check_size(path: str | os.PathLike[str], max_bytes: int | None = None) -> int:
+    """The size of the report file at `path`; ReadError when it is missing, a folder, or over the limit.
+
+    Only the file's metadata is looked at, so a huge file costs nothing: callers check before reading
+    (or hashing) it."""
     p = Path(path)
     limit = max_file_bytes() if max_bytes is None else max_bytes
     try:
@@ -37,7 +48,13 @@ def parse_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Re
     if p.is_dir():
         raise ReadError(f"{p} 是文件夹，不是报告文件")
     if size > limit:
-        raise ReadError(f"文件过大（{size / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB）：{p.name}")
+        raise ReadError(f"文件过大（{_megabytes(size)} MB，上限 {_megabytes(limit)} MB）：{p.name}")
+    return size
+
+
+def parse_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Report:
+    p = Path(path)
+    check_size(p, max_bytes)
     try:
         data = p.read_bytes()
     except OSError as exc:
