@@ -8,8 +8,8 @@ suffixed （%）) because that is how they are drawn and read.
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from components.i18n import rule_label, t
 from gongkai import template as T
@@ -21,6 +21,45 @@ OUTCOME_KEYS = ("granted", "partial", "denied", "unable", "refused", "other")
 
 def pct_col(key: str) -> str:
     return f"{t(key)}（%）"
+
+
+# plotly.express is avoided on purpose: it takes 0.3–0.9 s per figure here (it rebuilds the data through
+# narwhals), graph_objects a few milliseconds, and every page must answer within 300 ms.
+def _values(series: pd.Series) -> list:
+    """Plain Python values for plotly (NaN/NA → None: a gap, not a zero)."""
+    return [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in series]
+
+
+def _bars(df: pd.DataFrame, x: str, y: str, color: str | None = None, *, horizontal: bool = False,
+          order: list[str] | None = None, hover: str | None = None, colors: list[str] | None = None,
+          customdata: str | None = None) -> list[go.Bar]:
+    """One bar trace per value of `color` (or one trace), from a long frame."""
+    groups = [(None, df)] if color is None else [
+        (name, df[df[color] == name]) for name in (order or list(dict.fromkeys(df[color])))
+    ]
+    traces = []
+    for i, (name, part) in enumerate(groups):
+        if part.empty:
+            continue
+        cat, val = _values(part[x]), _values(part[y])
+        traces.append(go.Bar(
+            x=val if horizontal else cat, y=cat if horizontal else val, name=name,
+            orientation="h" if horizontal else "v", hovertemplate=hover,
+            customdata=_values(part[customdata]) if customdata else None,
+            marker_color=colors[i % len(colors)] if colors else None,
+        ))
+    return traces
+
+
+def _lines(df: pd.DataFrame, x: str, y: str, color: str | None = None, text: pd.Series | None = None,
+           hover: str | None = None) -> list[go.Scatter]:
+    groups = [(None, df)] if color is None else [(name, df[df[color] == name]) for name in dict.fromkeys(df[color])]
+    return [
+        go.Scatter(x=_values(part[x]), y=_values(part[y]), name=name, mode="lines+markers+text" if text is not None
+                   else "lines+markers", text=None if text is None else list(text[part.index]),
+                   textposition="top center", hovertemplate=hover)
+        for name, part in groups if not part.empty
+    ]
 
 
 def _layout(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
@@ -58,17 +97,20 @@ def requests_trend(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         t("col.reports"): df["reports"],
         pct_col("col.disclosure_rate"): _as_pct(df["disclosure_rate"]),
     })
-    fig = px.line(drawn, x=t("col.year"), y=t("col.new_received"), markers=True,
-                  hover_data={t("col.reports"): ":,", pct_col("col.disclosure_rate"): ":.1f"})
-    fig.update_traces(hovertemplate=None)
-    fig.update_yaxes(tickformat=",", rangemode="tozero")
-    return _years_axis(_layout(fig)), drawn
+    fig = go.Figure(go.Scatter(
+        x=_values(drawn[t("col.year")]), y=_values(drawn[t("col.new_received")]), mode="lines+markers",
+        customdata=list(zip(_values(drawn[t("col.reports")]), _values(drawn[pct_col("col.disclosure_rate")]))),
+        hovertemplate="%{x}<br>" + t("col.new_received") + ": %{y:,}<br>" + t("col.reports")
+        + ": %{customdata[0]:,}<br>" + t("col.disclosure_rate") + ": %{customdata[1]:.1f}%<extra></extra>",
+    ))
+    fig.update_yaxes(tickformat=",", rangemode="tozero", title_text=t("col.new_received"))
+    return _years_axis(_layout(fig, legend=False)), drawn
 
 
 def district_bars(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """district_comparison → one bar per region (county, or city/province-level bodies), 本年新收 summed."""
     drawn = pd.DataFrame({
-        t("col.region"): df.apply(_region_label, axis=1),
+        t("col.region"): df.apply(_region_label, axis=1) if not df.empty else pd.Series(dtype=str),
         t("col.province"): df["province"],
         t("col.city"): df["city"],
         t("col.county"): df["county"],
@@ -79,25 +121,36 @@ def district_bars(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         t("col.review_total"): df["review_total"],
         t("col.suit_total"): df["suit_total"],
     })
-    fig = px.bar(drawn, x=t("col.region"), y=t("col.new_received"),
-                 hover_data={t("col.agencies"): True, pct_col("col.disclosure_rate"): ":.1f"})
+    fig = go.Figure(go.Bar(
+        x=_values(drawn[t("col.region")]), y=_values(drawn[t("col.new_received")]),
+        customdata=list(zip(_values(drawn[t("col.agencies")]), _values(drawn[pct_col("col.disclosure_rate")]))),
+        hovertemplate="%{x}<br>" + t("col.new_received") + ": %{y:,}<br>" + t("col.agencies")
+        + ": %{customdata[0]:,}<br>" + t("col.disclosure_rate") + ": %{customdata[1]:.1f}%<extra></extra>",
+    ))
     fig.update_layout(clickmode="event+select", dragmode=False)
-    fig.update_yaxes(tickformat=",")
-    fig.update_xaxes(title_text="")
-    return _layout(fig), drawn
+    fig.update_yaxes(tickformat=",", title_text=t("col.new_received"))
+    fig.update_xaxes(title_text="", type="category")
+    return _layout(fig, legend=False), drawn
 
 
 # ---------------------------------------------------------------- 申请办理
+def _grouped_by_year(drawn: pd.DataFrame, series: list[str], barmode: str = "group") -> go.Figure:
+    year = t("col.year")
+    long = drawn.melt(id_vars=year, value_vars=series, var_name="series", value_name="value")
+    fig = go.Figure(_bars(long, year, "value", "series", order=series,
+                          hover="%{x} %{fullData.name}: %{y:,}<extra></extra>"))
+    fig.update_layout(barmode=barmode)
+    fig.update_yaxes(tickformat=",")
+    return _years_axis(_layout(fig))
+
+
 def requests_handled(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """requests_by_year → grouped bars: 新收, 上年结转, 办理总计, 结转下年度."""
     cols = ["new_received", "carried_over", "handled", "carried_forward"]
     drawn = pd.DataFrame({t("col.year"): df["year"].astype(int).astype(str)})
     for c in cols:
         drawn[t(f"col.{c}")] = df[c]
-    long = drawn.melt(id_vars=t("col.year"), var_name=t("col.series"), value_name=t("col.requests"))
-    fig = px.bar(long, x=t("col.year"), y=t("col.requests"), color=t("col.series"), barmode="group")
-    fig.update_yaxes(tickformat=",")
-    return _years_axis(_layout(fig)), drawn
+    return _grouped_by_year(drawn, [t(f"col.{c}") for c in cols]), drawn
 
 
 def outcome_mix(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
@@ -109,10 +162,11 @@ def outcome_mix(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         pct_col("col.share"): _as_pct(df["share"]),
     })
     order = [t(f"outcome.{k}") for k in OUTCOME_KEYS]
-    fig = px.bar(drawn, x=t("col.year"), y=pct_col("col.share"), color=t("col.outcome"),
-                 category_orders={t("col.outcome"): order}, hover_data={t("col.requests"): ":,"})
-    fig.update_traces(hovertemplate="%{x}<br>%{fullData.name}: %{y:.1f}%<br>"
-                      + t("col.requests") + ": %{customdata[0]:,}<extra></extra>")
+    fig = go.Figure(_bars(drawn, t("col.year"), pct_col("col.share"), t("col.outcome"), order=order,
+                          customdata=t("col.requests"),
+                          hover="%{x}<br>%{fullData.name}: %{y:.1f}%<br>" + t("col.requests")
+                          + ": %{customdata:,}<extra></extra>"))
+    fig.update_layout(barmode="stack")
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     return _years_axis(_layout(fig)), drawn
 
@@ -126,8 +180,9 @@ def refusal_reasons(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         t("col.reason"): summed["reason"].to_numpy(),
         t("col.requests"): summed["requests"].to_numpy(),
     })
-    fig = px.bar(drawn, y=t("col.reason"), x=t("col.requests"), color=t("col.group"), orientation="h")
-    fig.update_yaxes(autorange="reversed", title_text="")
+    fig = go.Figure(_bars(drawn, t("col.reason"), t("col.requests"), t("col.group"), horizontal=True,
+                          hover="%{y}: %{x:,}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", title_text="", type="category")
     fig.update_xaxes(tickformat=",")
     return _layout(fig, height=480), drawn
 
@@ -135,13 +190,12 @@ def refusal_reasons(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
 def applicant_types(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """requests_by_year → stacked bars of 本年新收 by applicant type."""
     drawn = pd.DataFrame({t("col.year"): df["year"].astype(int).astype(str)})
+    labels = []
     for key, label in T.T3_COLUMNS:
         if key != "total":
             drawn[label] = df[key]
-    long = drawn.melt(id_vars=t("col.year"), var_name=t("col.applicant"), value_name=t("col.requests"))
-    fig = px.bar(long, x=t("col.year"), y=t("col.requests"), color=t("col.applicant"))
-    fig.update_yaxes(tickformat=",")
-    return _years_axis(_layout(fig)), drawn
+            labels.append(label)
+    return _grouped_by_year(drawn, labels, barmode="stack"), drawn
 
 
 def carried(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
@@ -152,11 +206,7 @@ def carried(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         t("col.carried_forward"): df["carried_forward"],
         pct_col("col.carry_forward_rate"): _as_pct(df["carry_forward_rate"]),
     })
-    long = drawn.drop(columns=[pct_col("col.carry_forward_rate")]).melt(
-        id_vars=t("col.year"), var_name=t("col.series"), value_name=t("col.requests"))
-    fig = px.bar(long, x=t("col.year"), y=t("col.requests"), color=t("col.series"), barmode="group")
-    fig.update_yaxes(tickformat=",")
-    return _years_axis(_layout(fig)), drawn
+    return _grouped_by_year(drawn, [t("col.carried_over"), t("col.carried_forward")]), drawn
 
 
 # ---------------------------------------------------------------- 复议诉讼
@@ -181,18 +231,25 @@ def review_outcomes(df: pd.DataFrame, by: str = "year") -> tuple[go.Figure, pd.D
     drawn = _case_frame(df, by)
     axis = drawn.columns[0]
     parts = [t("col.upheld"), t("col.corrected"), t("col.other"), t("col.pending")]
-    long = drawn.melt(id_vars=[axis, t("col.case")], value_vars=parts, var_name=t("col.outcome"),
-                      value_name=t("col.requests"))
-    if by == "year":
-        fig = px.bar(long, x=axis, y=t("col.requests"), color=t("col.outcome"), facet_col=t("col.case"))
-        _years_axis(fig)
-        height = 360
-    else:
-        fig = px.bar(long, y=axis, x=t("col.requests"), color=t("col.outcome"), facet_col=t("col.case"),
-                     orientation="h")
-        fig.update_yaxes(autorange="reversed", title_text="")
+    cases = [t("case.review"), t("case.suit")]
+    horizontal = by != "year"
+    fig = make_subplots(rows=1, cols=2, subplot_titles=cases, shared_yaxes=horizontal, horizontal_spacing=0.06)
+    colors = ["#4c78a8", "#d94a57", "#9d9d9d", "#e0a32b"]
+    for col, case in enumerate(cases, start=1):
+        part = drawn[drawn[t("col.case")] == case]
+        long = part.melt(id_vars=[axis], value_vars=parts, var_name="outcome", value_name="value")
+        for trace in _bars(long, axis, "value", "outcome", order=parts, horizontal=horizontal, colors=colors,
+                           hover=("%{y}" if horizontal else "%{x}") + " %{fullData.name}: "
+                           + ("%{x:,}" if horizontal else "%{y:,}") + "<extra></extra>"):
+            trace.update(legendgroup=trace.name, showlegend=col == 1)
+            fig.add_trace(trace, row=1, col=col)
+    fig.update_layout(barmode="stack")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", title_text="", type="category")
         height = max(320, 26 * drawn[axis].nunique() + 120)
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    else:
+        fig.update_xaxes(type="category")
+        height = 360
     return _layout(fig, height=height), drawn
 
 
@@ -202,9 +259,8 @@ def correction_rates(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
                                      pct_col("col.correction_rate")]]
     counts = drawn[t("col.corrected")].map(lambda v: "—" if pd.isna(v) else f"{v:,.0f}") + "/" + \
         drawn[t("col.total")].map(lambda v: "—" if pd.isna(v) else f"{v:,.0f}")
-    fig = px.line(drawn, x=t("col.year"), y=pct_col("col.correction_rate"), color=t("col.case"), markers=True,
-                  text=counts)
-    fig.update_traces(textposition="top center")
+    fig = go.Figure(_lines(drawn, t("col.year"), pct_col("col.correction_rate"), t("col.case"), text=counts,
+                           hover="%{x} %{fullData.name}: %{y:.1f}% (%{text})<extra></extra>"))
     fig.update_yaxes(ticksuffix="%", rangemode="tozero")
     return _years_axis(_layout(fig)), drawn
 
@@ -216,28 +272,19 @@ def decisions_by_year(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     drawn = pd.DataFrame({t("col.year"): df["year"].astype(int).astype(str), t("col.reports"): df["reports"]})
     for c in cols:
         drawn[t(f"col.{c}")] = df[c]
-    long = drawn.melt(id_vars=[t("col.year")], value_vars=[t(f"col.{c}") for c in cols],
-                      var_name=t("col.series"), value_name=t("col.value"))
-    fig = px.bar(long, x=t("col.year"), y=t("col.value"), color=t("col.series"), barmode="group")
-    fig.update_yaxes(tickformat=",")
-    return _years_axis(_layout(fig)), drawn
+    return _grouped_by_year(drawn, [t(f"col.{c}") for c in cols]), drawn
 
 
 def documents_and_fees(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
-    """proactive_disclosure_by_year → 2021-format 规章/规范性文件 制发/废止/现行有效 and 收费金额 by year."""
+    """proactive_disclosure_by_year → 2021-format 规章/规范性文件 制发/废止/现行有效 by year (收费金额 in the table)."""
     cols = ["regulation_issued", "regulation_in_force", "normative_issued", "normative_repealed",
             "normative_in_force", "fee_amount_wan"]
     drawn = pd.DataFrame({t("col.year"): df["year"].astype(int).astype(str),
                           t("col.reports_2021_format"): df["reports_2021_format"]})
     for c in cols:
         drawn[t(f"col.{c}")] = df[c]
-    docs = [t(f"col.{c}") for c in cols[:-1]]
-    long = drawn.melt(id_vars=[t("col.year")], value_vars=docs, var_name=t("col.series"),
-                      value_name=t("col.value"))
-    fig = px.bar(long.dropna(subset=[t("col.value")]), x=t("col.year"), y=t("col.value"),
-                 color=t("col.series"), barmode="group")
-    fig.update_yaxes(tickformat=",")
-    return _years_axis(_layout(fig)), drawn
+    shown = drawn[drawn[t("col.reports_2021_format")] > 0]
+    return _grouped_by_year(shown, [t(f"col.{c}") for c in cols[:-1]]), drawn
 
 
 def disclosure_by_agency(df: pd.DataFrame, top: int = 30) -> tuple[go.Figure, pd.DataFrame]:
@@ -247,17 +294,20 @@ def disclosure_by_agency(df: pd.DataFrame, top: int = 30) -> tuple[go.Figure, pd
     drawn = pd.DataFrame({t("col.agency"): head["agency"], t("col.reports"): head["reports"]})
     for c in cols + ["normative_issued", "normative_in_force", "fee_amount_wan"]:
         drawn[t(f"col.{c}")] = head[c]
-    long = drawn.melt(id_vars=[t("col.agency")], value_vars=[t(f"col.{c}") for c in cols],
-                      var_name=t("col.series"), value_name=t("col.value"))
-    fig = px.bar(long, y=t("col.agency"), x=t("col.value"), color=t("col.series"), orientation="h")
-    fig.update_yaxes(autorange="reversed", title_text="")
+    series = [t(f"col.{c}") for c in cols]
+    long = drawn.melt(id_vars=[t("col.agency")], value_vars=series, var_name="series", value_name="value")
+    fig = go.Figure(_bars(long, t("col.agency"), "value", "series", order=series, horizontal=True,
+                          hover="%{y} %{fullData.name}: %{x:,}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", title_text="", type="category")
     fig.update_xaxes(tickformat=",")
     return _layout(fig, height=max(320, 24 * len(head) + 100)), drawn
 
 
 # ---------------------------------------------------------------- 单位对比
-def ranking(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
-    """agency_ranking → bars of 本年新收 per agency with the change on last year in the hover."""
+def ranking(df: pd.DataFrame, top: int = 50) -> tuple[go.Figure, pd.DataFrame]:
+    """agency_ranking → bars of 本年新收 per agency (the first `top`), the change on last year in the hover."""
+    df = df.head(top)
     drawn = pd.DataFrame({
         t("col.rank"): df["rank"],
         t("col.agency"): df["agency"],
@@ -271,18 +321,23 @@ def ranking(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         t("col.review_total"): df["review_total"],
         t("col.suit_total"): df["suit_total"],
     })
-    fig = px.bar(drawn, y=t("col.agency"), x=t("col.new_received"), orientation="h",
-                 hover_data={t("col.change"): ":+,", pct_col("col.change_rate"): ":+.1f"})
-    fig.update_yaxes(autorange="reversed", title_text="")
-    fig.update_xaxes(tickformat=",")
+    fig = go.Figure(go.Bar(
+        y=_values(drawn[t("col.agency")]), x=_values(drawn[t("col.new_received")]), orientation="h",
+        customdata=list(zip(_values(drawn[t("col.change")]), _values(drawn[pct_col("col.change_rate")]))),
+        hovertemplate="%{y}: %{x:,}<br>" + t("col.change") + ": %{customdata[0]:+,} (%{customdata[1]:+.1f}%)"
+        "<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", title_text="", type="category")
+    fig.update_xaxes(tickformat=",", title_text=t("col.new_received"))
     return _layout(fig, height=max(300, 24 * len(drawn) + 80), legend=False), drawn
 
 
-def outcome_heatmap(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
-    """agency_outcome_heatmap → agency × outcome share (%)."""
+def outcome_heatmap(df: pd.DataFrame, top: int = 60) -> tuple[go.Figure, pd.DataFrame]:
+    """agency_outcome_heatmap → agency × outcome share (%), the `top` agencies by requests handled."""
     order = [k for k in OUTCOME_KEYS if k in set(df["outcome_key"])]
     wide = df.pivot_table(index="agency", columns="outcome_key", values="share", aggfunc="sum")
-    wide = wide.reindex(columns=order) * 100
+    volume = df.groupby("agency")["requests"].sum().sort_values(ascending=False)
+    wide = wide.reindex(index=list(volume.index[:top]), columns=order) * 100
     drawn = wide.rename(columns={k: f"{t(f'outcome.{k}')}（%）" for k in order}).reset_index()
     drawn = drawn.rename(columns={"agency": t("col.agency")})
     fig = go.Figure(go.Heatmap(
@@ -290,7 +345,7 @@ def outcome_heatmap(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         colorscale="Blues", zmin=0, zmax=100, texttemplate="%{z:.1f}%",
         hovertemplate="%{y}<br>%{x}: %{z:.1f}%<extra></extra>", colorbar=dict(ticksuffix="%"),
     ))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", type="category")
     return _layout(fig, height=max(300, 28 * len(wide) + 100), legend=False), drawn
 
 
@@ -306,13 +361,18 @@ def small_multiples(df: pd.DataFrame, top: int = 24) -> tuple[go.Figure, pd.Data
         pct_col("col.disclosure_rate"): _as_pct(sub["disclosure_rate"]),
     })
     wrap = 4
-    fig = px.line(drawn, x=t("col.year"), y=t("col.new_received"), facet_col=t("col.agency"),
-                  facet_col_wrap=wrap, markers=True, category_orders={t("col.agency"): keep},
-                  facet_row_spacing=0.08 if len(keep) > wrap else 0.03)
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    fig.update_xaxes(type="category", title_text="")
-    fig.update_yaxes(matches=None, tickformat=",", title_text="")
     rows = max(1, -(-len(keep) // wrap))
+    fig = make_subplots(rows=rows, cols=wrap, subplot_titles=keep, vertical_spacing=min(0.08, 0.5 / rows),
+                        horizontal_spacing=0.05)
+    for i, agency in enumerate(keep):
+        part = drawn[drawn[t("col.agency")] == agency]
+        fig.add_trace(go.Scatter(x=_values(part[t("col.year")]), y=_values(part[t("col.new_received")]),
+                                 mode="lines+markers", name=agency, showlegend=False,
+                                 hovertemplate=agency + " %{x}: %{y:,}<extra></extra>"),
+                      row=i // wrap + 1, col=i % wrap + 1)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(tickformat=",", rangemode="tozero")
+    fig.update_annotations(font_size=12)
     return _layout(fig, height=170 * rows + 60, legend=False), drawn
 
 
@@ -331,11 +391,13 @@ def findings_by(df: pd.DataFrame, by: str, top: int = 30) -> tuple[go.Figure, pd
         t("col.warnings"): counts["warning"].to_numpy(),
         t("col.findings"): counts["total"].to_numpy(),
     })
-    long = drawn.drop(columns=[t("col.findings")]).melt(
-        id_vars=[t(f"col.{by}")], var_name=t("col.severity"), value_name=t("col.findings"))
-    fig = px.bar(long, y=t(f"col.{by}"), x=t("col.findings"), color=t("col.severity"), orientation="h",
-                 color_discrete_sequence=["#d94a57", "#e0a32b"])
-    fig.update_yaxes(autorange="reversed", title_text="")
+    series = [t("col.errors"), t("col.warnings")]
+    long = drawn.melt(id_vars=[t(f"col.{by}")], value_vars=series, var_name="severity", value_name="value")
+    fig = go.Figure(_bars(long, t(f"col.{by}"), "value", "severity", order=series, horizontal=True,
+                          colors=["#d94a57", "#e0a32b"], hover="%{y} %{fullData.name}: %{x:,}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", title_text="", type="category")
+    fig.update_xaxes(title_text=t("col.findings"))
     return _layout(fig, height=max(260, 26 * len(drawn) + 100)), drawn
 
 
@@ -350,5 +412,5 @@ def missing_matrix(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         hovertemplate="%{y} %{x}: %{z}<extra></extra>",
     ))
     fig.update_xaxes(type="category")
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", type="category")
     return _layout(fig, height=max(260, 24 * len(wide) + 100), legend=False), drawn

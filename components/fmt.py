@@ -37,7 +37,9 @@ def signed(value: object) -> str:
     if missing(value):
         return BLANK
     v = float(value)  # type: ignore[arg-type]
-    return ("+" if v >= 0 else "-") + num(abs(v))
+    if v == 0:
+        return "0"
+    return ("+" if v > 0 else "-") + num(abs(v))
 
 
 def signed_points(value: object) -> str:
@@ -45,4 +47,6 @@ def signed_points(value: object) -> str:
     if missing(value):
         return BLANK
     v = float(value) * 100  # type: ignore[arg-type]
-    return f"{'+' if v >= 0 else '-'}{abs(v):.1f}pp"
+    if round(v, 1) == 0:
+        return "0.0pp"
+    return f"{'+' if v > 0 else '-'}{abs(v):.1f}pp"

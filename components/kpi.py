@@ -8,17 +8,18 @@ import streamlit as st
 from components import fmt
 from components.i18n import t
 
-# (label key, column, kind, numerator, denominator): a rate shows its counts in the help text.
+# (label key, column, kind, numerator, denominator, colour of a rise): a rate shows its counts in the help
+# text; a rise in disputes, corrections or findings is bad news, so it is drawn red ("inverse").
 KPIS = (
-    ("kpi.reports", "reports", "count", None, None),
-    ("kpi.agencies", "agencies", "count", None, None),
-    ("kpi.new_received", "new_received", "count", None, None),
-    ("kpi.disclosure_rate", "disclosure_rate", "rate", "disclosed", "handled"),
-    ("kpi.review_total", "review_total", "count", None, None),
-    ("kpi.review_correction_rate", "review_correction_rate", "rate", "review_corrected", "review_total"),
-    ("kpi.suit_total", "suit_total", "count", None, None),
-    ("kpi.suit_correction_rate", "suit_correction_rate", "rate", "suit_corrected", "suit_total"),
-    ("kpi.findings", "findings", "count", None, None),
+    ("kpi.reports", "reports", "count", None, None, "normal"),
+    ("kpi.agencies", "agencies", "count", None, None, "normal"),
+    ("kpi.new_received", "new_received", "count", None, None, "off"),
+    ("kpi.disclosure_rate", "disclosure_rate", "rate", "disclosed", "handled", "normal"),
+    ("kpi.review_total", "review_total", "count", None, None, "inverse"),
+    ("kpi.review_correction_rate", "review_correction_rate", "rate", "review_corrected", "review_total", "inverse"),
+    ("kpi.suit_total", "suit_total", "count", None, None, "inverse"),
+    ("kpi.suit_correction_rate", "suit_correction_rate", "rate", "suit_corrected", "suit_total", "inverse"),
+    ("kpi.findings", "findings", "count", None, None, "inverse"),
 )
 
 
@@ -30,7 +31,7 @@ def kpi_values(by_year: pd.DataFrame, year: int) -> list[dict]:
     now = frame.loc[year] if year in frame.index else None
     before = frame.loc[year - 1] if (year - 1) in frame.index else None
     cards = []
-    for label, col, kind, num, den in KPIS:
+    for label, col, kind, num, den, colour in KPIS:
         value = None if now is None else now[col]
         previous = None if before is None else before[col]
         change = None if fmt.missing(value) or fmt.missing(previous) else float(value) - float(previous)
@@ -40,7 +41,8 @@ def kpi_values(by_year: pd.DataFrame, year: int) -> list[dict]:
         else:
             shown, delta = fmt.num(value), (None if change is None else fmt.signed(change))
             help_text = None
-        cards.append({"label": t(label), "value": shown, "delta": delta, "help": help_text, "raw": value})
+        cards.append({"label": t(label), "value": shown, "delta": delta, "help": help_text, "raw": value,
+                      "colour": "off" if change == 0 else colour, "arrow": "off" if change == 0 else "auto"})
     return cards
 
 
@@ -51,4 +53,4 @@ def kpi_row(by_year: pd.DataFrame, year: int) -> None:
         columns = st.columns(5)
         for column, card in zip(columns, cards[start:start + 5]):
             column.metric(card["label"], card["value"], card["delta"], help=card["help"],
-                          delta_color="inverse" if card["label"] == t("kpi.findings") else "normal", border=True)
+                          delta_color=card["colour"], delta_arrow=card["arrow"], border=True)
