@@ -134,3 +134,7 @@ if importlib.util.find_spec("gongkai.cli_data") is not None:  # being written al
 from gongkai import cli_demo  # noqa: E402
 
 cli_demo.register(app)
+
+from gongkai import cli_synth  # noqa: E402
+
+cli_synth.register(app)
