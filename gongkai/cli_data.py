@@ -29,6 +29,7 @@ def ingest(
     region: str | None = typer.Option(None, "--region", help="为这批报告指定地区：省/市/区县，如 江苏省/淮安市/洪泽区"),
     manifest: Path | None = typer.Option(None, "--manifest", help="清单 CSV：逐个文件指定地区（列：文件,省,市,区县[,单位][,模拟数据]）"),
     demo: bool = typer.Option(False, "--demo", help="把这批报告标记为模拟数据"),
+    replace: bool = typer.Option(False, "--replace", help="此前因与同一单位同一年度的报告冲突而未导入的文件，这次导入并替换"),
     workers: int | None = typer.Option(None, "--workers", help="并行解析的进程数（默认按 CPU 核数）"),
 ) -> None:
     """导入年度报告到数据库：逐个文件解析、核对并保存，重复导入不会产生重复数据。"""
@@ -57,7 +58,7 @@ def ingest(
 
     try:
         with progress:
-            summary = run_ingest(paths, db, region=region, manifest=manifest, demo=demo, workers=workers,
+            summary = run_ingest(paths, db, region=region, manifest=manifest, demo=demo, replace=replace, workers=workers,
                                  on_start=on_start, on_file=on_file)
     except (IngestError, RegionError) as exc:
         _fail(str(exc))

@@ -17,7 +17,7 @@ import re
 import duckdb
 
 from gongkai.report import Finding, Value
-from gongkai.store import insert_findings
+from gongkai.store import Batch, write_batch
 from gongkai.template import T2_ROWS, T3_COLUMNS, T3_SECTIONS
 
 _T3_COLUMN_LABEL = dict(T3_COLUMNS)
@@ -76,8 +76,8 @@ def in_force_chain(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int, 
             f"""
             SELECT cur.agency_id, cur.year, cur.report_id,
                    cur.t2_{row}_in_force, prev.t2_{row}_in_force, cur.t2_{row}_issued, cur.t2_{row}_repealed
-            FROM report_wide_base cur
-            JOIN report_wide_base prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
+            FROM report_wide cur
+            JOIN report_wide prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
             WHERE cur.template = '2021' AND prev.template = '2021'
               AND cur.t2_{row}_in_force IS NOT NULL AND prev.t2_{row}_in_force IS NOT NULL
               AND cur.t2_{row}_issued IS NOT NULL AND cur.t2_{row}_repealed IS NOT NULL
@@ -133,16 +133,17 @@ CROSS_YEAR_RULES = (carry_chain, in_force_chain, missing_year)
 def recompute(con: duckdb.DuckDBPyConnection) -> int:
     """Delete and rebuild every cross-year finding (one transaction); returns how many there are.
 
-    Reads report_wide_base, so call it after the wide table is refreshed."""
+    Reads report_wide, so call it after the wide table is refreshed."""
     con.execute("BEGIN")
     try:
         con.execute("DELETE FROM findings WHERE source = 'cross_year'")
-        count = 0
+        batch = Batch()
         for rule in CROSS_YEAR_RULES:
             for agency_id, year, report_id, finding in rule(con):
-                insert_findings(con, [finding], source="cross_year", agency_id=agency_id, year=year,
-                                report_id=report_id)
-                count += 1
+                batch.add_finding(finding, source="cross_year", agency_id=agency_id, year=year,
+                                  report_id=report_id)
+        write_batch(con, batch)
+        count = len(batch.findings["rule"])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -1,8 +1,9 @@
 """Load report files into the store: folders recursively, every format the parser reads.
 
 Guarantees:
-- one transaction per file: a file that fails (unreadable, not a report, no year) writes nothing and the
-  batch goes on;
+- a file that fails (unreadable, not a report, no year) writes nothing and the batch goes on; files are
+  written in chunks, one transaction each, and a chunk that fails is rewritten one file per transaction
+  (see `_Writer`), so no file is ever half written;
 - idempotent by content: a file whose sha256 was stored before is skipped, so ingesting the same files
   twice changes nothing (not even the database file);
 - a new file for an agency-year already stored replaces that report, and the summary says so;
@@ -31,6 +32,7 @@ from gongkai import crossyear, regions, store
 from gongkai.document import ReadError
 from gongkai.parser import check_size
 from gongkai.report import Finding, Report
+from gongkai.template import FIGURE_BY_KEY
 
 # The suffixes report files carry; other files in a folder (truth JSON, CSV, images) are not offered to the
 # parser. The parser sniffs the content itself, so a .htm that holds a PDF still reads.
@@ -123,19 +125,21 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse(path: Path) -> Report | str:
-    """Parse one file; the Chinese reason as a string when it is not a readable report (picklable both ways)."""
+def _parse(path: Path) -> tuple[Report, regions.Placement | None] | str:
+    """Parse one file and read its agency's region from the name (both CPU work, done in the workers);
+    the Chinese reason as a string when it is not a readable report (picklable both ways)."""
     from gongkai.parser import parse_file
 
     try:
-        return parse_file(path)
+        report = parse_file(path)
     except ReadError as exc:
         return str(exc)
     except Exception as exc:  # a parser bug must cost one file, not the batch
         return f"解析时出现内部错误（{type(exc).__name__}: {exc}）"
+    return report, (regions.infer(report.agency) if report.agency and report.agency.strip() else None)
 
 
-def _parse_all(paths: list[Path], workers: int | None) -> Iterator[Report | str]:
+def _parse_all(paths: list[Path], workers: int | None) -> Iterator[tuple[Report, regions.Placement | None] | str]:
     if workers is None:
         workers = min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
@@ -154,78 +158,177 @@ class _Pending:
     sha256: str
 
 
+@dataclass(slots=True)
+class _Slot:
+    """The report an agency-year holds (stored before, or queued in the current chunk)."""
+
+    report_id: int
+    source_file: str
+    template: str | None = None
+    figures: dict[str, float | None] | None = None  # loaded lazily for a report stored before
+    queued: bool = False  # written with the next chunk
+    this_batch: bool = False  # stored by this batch
+
+
+@dataclass(slots=True)
+class _Planned:
+    """One file, checked and decided, waiting in the chunk."""
+
+    item: _Pending
+    report: Report
+    placement: regions.Placement
+    agency_id: int
+    report_id: int | None  # None: a copy of a stored report, only its hash is recorded
+    replaces: _Slot | None  # the report this one replaces, or (for a copy or a conflict) the one kept
+    is_demo: bool
+    extra: list[tuple[str, Finding]]
+    result: FileResult
+
+
+def _figures_as_stored(figures: dict) -> dict[str, float | None]:
+    return {k: None if v is None else float(v) for k, v in figures.items()}
+
+
 class _Writer:
-    """Writes parsed reports into the working copy, one transaction each."""
+    """Decides what each parsed report becomes and writes the reports in chunks.
+
+    Every file is checked completely and decided in Python first (agency, region, stored / replacing /
+    a copy of a stored report), so writing cannot fail on its content. A chunk of up to CHUNK files is then
+    written in one transaction with one INSERT per table: per-statement cost, not rows, is what limits
+    DuckDB here. If a chunk's transaction fails all the same (a database error), it is rolled back and its
+    files are written again one transaction each, so that only the file at fault fails and no file is ever
+    half written."""
+
+    CHUNK = 200
 
     def __init__(self, con: duckdb.DuckDBPyConnection, region: regions.Region | None,
-                 manifest: dict[str, regions.ManifestEntry], demo: bool):
+                 manifest: dict[str, regions.ManifestEntry], demo: bool,
+                 record: Callable[[FileResult], None]):
         self.con = con
         self.region = region
         self.manifest = manifest
         self.demo = demo
+        self.record = record
         self.changed: set[int] = set()
-        self._placements: dict[tuple[str, str | None], regions.Placement] = {}
+        self.queue: list[_Planned] = []
+        self._ids: dict[str, list[int]] = {"agency_ids": [], "report_ids": []}
+        self._load()
 
-    def _placement(self, name: str, override: regions.Region | None, source: str) -> regions.Placement:
-        key = (name, override.adcode if override else None)
-        if key not in self._placements:
-            self._placements[key] = regions.place(name, override, source)
-        return self._placements[key]
+    def _new_id(self, sequence: str) -> int:
+        """Ids come from the sequences in blocks: a nextval statement costs as much as writing a chunk."""
+        pool = self._ids[sequence]
+        if not pool:
+            pool.extend(reversed(store.new_ids(self.con, sequence, self.CHUNK)))
+        return pool.pop()
+
+    def _load(self) -> None:
+        """What the database holds, for decisions without a query per file (reloaded after a rollback)."""
+        con = self.con
+        self.agencies = {(adcode, key): aid for aid, adcode, key in
+                         con.execute("SELECT agency_id, adcode, name_key FROM agencies").fetchall()}
+        self.agency_names = set(con.execute("SELECT agency_id, name FROM agency_names").fetchall())
+        self.region_codes = {r[0] for r in con.execute("SELECT adcode FROM regions").fetchall()}
+        self.slots = {(aid, year): _Slot(rid, source) for rid, aid, year, source in
+                      con.execute("SELECT report_id, agency_id, year, source_file FROM reports").fetchall()}
+        self.new_regions: list[regions.Region] = []
+        self.new_agencies: list[tuple] = []
+        self.new_names: list[tuple[int, str]] = []
 
     def _agency_id(self, name: str, placement: regions.Placement) -> int:
-        con = self.con
         region = placement.region
-        if region is not None:
-            con.execute(
-                "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [region.adcode, region.province, region.city, region.county, region.province_adcode,
-                 region.city_adcode],
-            )
+        if region is not None and region.adcode not in self.region_codes:
+            self.region_codes.add(region.adcode)
+            self.new_regions.append(region)
         adcode = region.adcode if region else None
-        row = con.execute(
-            "SELECT agency_id FROM agencies WHERE name_key = ? AND adcode IS NOT DISTINCT FROM ?",
-            [placement.name_key, adcode],
-        ).fetchone()
-        if row:
-            agency_id = row[0]
-        else:
-            agency_id = con.execute(
-                "INSERT INTO agencies (name, name_key, adcode, kind, region_source) VALUES (?, ?, ?, ?, ?)"
-                " RETURNING agency_id",
-                [name, placement.name_key, adcode, regions.agency_kind(placement.name_key), placement.source],
-            ).fetchone()[0]
-        con.execute("INSERT INTO agency_names VALUES (?, ?) ON CONFLICT DO NOTHING", [agency_id, name])
+        agency_id = self.agencies.get((adcode, placement.name_key))
+        if agency_id is None:
+            agency_id = self._new_id("agency_ids")
+            self.agencies[(adcode, placement.name_key)] = agency_id
+            self.new_agencies.append((agency_id, name, placement.name_key, adcode,
+                                      regions.agency_kind(placement.name_key), placement.source))
+        if (agency_id, name) not in self.agency_names:
+            self.agency_names.add((agency_id, name))
+            self.new_names.append((agency_id, name))
         return agency_id
 
-    def _same_report(self, report_id: int, report: Report) -> bool:
-        row = self.con.execute(
-            "SELECT template::VARCHAR FROM reports WHERE report_id = ?", [report_id]).fetchone()
-        stored = {
-            f"{t}/{r}/{c}": v
-            for t, r, c, v in self.con.execute(
-                'SELECT "table"::VARCHAR, "row"::VARCHAR, "column"::VARCHAR, value FROM figures WHERE report_id = ?',
-                [report_id],
-            ).fetchall()
-        }
-        figures = {k: None if v is None else float(v) for k, v in report.figures.items()}
-        return row is not None and row[0] == report.template and stored == figures
+    def _stored_figures(self, slot: _Slot) -> tuple[str | None, dict[str, float | None]]:
+        if slot.figures is None:
+            slot.template = self.con.execute(
+                "SELECT template::VARCHAR FROM reports WHERE report_id = ?", [slot.report_id]).fetchone()[0]
+            slot.figures = {
+                f"{t}/{r}/{c}": v for t, r, c, v in self.con.execute(
+                    'SELECT "table"::VARCHAR, "row"::VARCHAR, "column"::VARCHAR, value FROM figures'
+                    " WHERE report_id = ?", [slot.report_id]).fetchall()
+            }
+        return slot.template, slot.figures
 
-    def write(self, item: _Pending, report: Report) -> FileResult:
+    # -------------------------------------------------------- deciding
+    def add(self, item: _Pending, report: Report, inferred: regions.Placement | None = None) -> None:
+        """Check and decide one parsed file; failures are recorded at once, the rest when their chunk is written."""
         entry = regions.manifest_entry(self.manifest, item.path, item.root) if self.manifest else None
         agency_name = (entry.agency if entry and entry.agency else report.agency or "").strip()
+        problem = None
         if not agency_name:
-            return FileResult(item.path, FAILED, "未能识别单位名称（可在清单的“单位”列中填写）")
-        if report.year is None:
-            return FileResult(item.path, FAILED, "未能识别报告年度")
-        if report.template not in ("2019", "2021"):
-            return FileResult(item.path, FAILED, "未能识别报告格式（2019 或 2021 版模板）")
+            problem = "未能识别单位名称（可在清单的“单位”列中填写）"
+        elif report.year is None:
+            problem = "未能识别报告年度"
+        elif report.template not in ("2019", "2021"):
+            problem = "未能识别报告格式（2019 或 2021 版模板）"
+        elif unknown := [k for k in report.figures if k not in FIGURE_BY_KEY]:
+            problem = f"报告中有模板之外的数字项：{'、'.join(unknown[:3])}"
+        if problem:
+            self.record(FileResult(item.path, FAILED, problem))
+            return
+        if inferred is None or agency_name != (report.agency or "").strip():
+            inferred = regions.infer(agency_name)
         report.agency = agency_name
         if entry and entry.region:
-            placement = self._placement(agency_name, entry.region, regions.SOURCE_MANIFEST)
+            placement = regions.with_override(inferred, entry.region, regions.SOURCE_MANIFEST)
         else:
-            placement = self._placement(agency_name, self.region, regions.SOURCE_OPTION)
+            placement = regions.with_override(inferred, self.region, regions.SOURCE_OPTION)
         is_demo = entry.is_demo if entry and entry.is_demo is not None else self.demo
+        extra = self._extra_findings(report, agency_name, placement)
 
+        agency_id = self._agency_id(agency_name, placement)
+        slot = self.slots.get((agency_id, report.year))
+        self.queue.append(self._decide(item, report, placement, agency_id, slot, is_demo, extra))
+        if len(self.queue) >= self.CHUNK:
+            self.flush()
+
+    def _decide(self, item: _Pending, report: Report, placement: regions.Placement, agency_id: int,
+                slot: _Slot | None, is_demo: bool, extra: list[tuple[str, Finding]]) -> _Planned:
+        figures = _figures_as_stored(report.figures)
+        same = slot is not None and self._stored_figures(slot) == (report.template, figures)
+        if slot is not None and slot.this_batch and not same:
+            # Two different reports for one agency-year in one batch: which is right is not for file-name
+            # order to decide. Keep the first, say so; importing the other alone replaces it.
+            result = FileResult(
+                item.path, FAILED,
+                f"与本批中的 {slot.source_file} 同为{report.agency} {report.year}年的报告，但数字不同，未导入；"
+                "如以此文件为准，请单独导入它并加 --replace",
+                slot.report_id, report.agency, report.year)
+            return _Planned(item, report, placement, agency_id, None, slot, is_demo, extra, result)
+        if same:
+            # Another file of the same report (an HTML page and its PDF, a re-download): keep the one
+            # stored, remember this content so it is skipped next time.
+            result = FileResult(item.path, SKIPPED,
+                                f"与已导入的 {slot.source_file} 数字完全相同（同一报告的另一份文件），保留原文件",
+                                slot.report_id, report.agency, report.year)
+            return _Planned(item, report, placement, agency_id, None, slot, is_demo, extra, result)
+        report_id = self._new_id("report_ids")
+        findings = len(report.findings) + len(extra)
+        if slot is not None:
+            result = FileResult(item.path, REPLACED,
+                                f"替换了{report.agency} {report.year}年的旧报告（{slot.source_file}）",
+                                report_id, report.agency, report.year, findings)
+        else:
+            result = FileResult(item.path, STORED, "已导入", report_id, report.agency, report.year, findings)
+        self.slots[(agency_id, report.year)] = _Slot(report_id, item.path.name, report.template, figures,
+                                                     queued=True, this_batch=True)
+        return _Planned(item, report, placement, agency_id, report_id, slot, is_demo, extra, result)
+
+    @staticmethod
+    def _extra_findings(report: Report, agency_name: str, placement: regions.Placement) -> list[tuple[str, Finding]]:
         extra: list[tuple[str, Finding]] = [
             ("text", f) for f in crossyear.text_vs_table(report.figures, report.narrative)
         ]
@@ -239,48 +342,66 @@ class _Writer:
                 "region_ambiguous", "warning",
                 f"“{agency_name}”中的区县名在多个城市都有，已按{r.province}{r.city or ''}{r.county or ''}归属，"
                 "如有误请用 --region 或清单指定")))
+        return extra
 
-        con = self.con
-        con.execute("BEGIN")
+    # -------------------------------------------------------- writing
+    def flush(self) -> None:
+        queue, self.queue = self.queue, []
+        if not queue:
+            return
         try:
-            agency_id = self._agency_id(agency_name, placement)
-            old = con.execute(
-                "SELECT report_id, source_file FROM reports WHERE agency_id = ? AND year = ?",
-                [agency_id, report.year],
-            ).fetchone()
-            if old and self._same_report(old[0], report):
-                # Another file of the same report (an HTML page and its PDF, a re-download): keep the one
-                # stored, remember this content so it is skipped next time.
-                con.execute(
-                    "INSERT INTO ingested_files VALUES (?, ?, ?, ?)",
-                    [item.sha256, item.path.name, old[0], datetime.now().replace(microsecond=0)],
-                )
-                con.execute("COMMIT")
-                return FileResult(item.path, SKIPPED,
-                                  f"与已导入的 {old[1]} 数字完全相同（同一报告的另一份文件），保留原文件",
-                                  old[0], agency_name, report.year)
-            if old:
-                store.delete_report(con, old[0])
-                self.changed.add(old[0])
-            report_id = store.insert_report(
-                con, report, agency_id=agency_id, sha256=item.sha256, source_file=item.path.name,
-                is_demo=is_demo, extra_findings=extra,
-            )
-            con.execute(
-                "INSERT INTO ingested_files VALUES (?, ?, ?, ?)",
-                [item.sha256, item.path.name, report_id, datetime.now().replace(microsecond=0)],
-            )
-            con.execute("COMMIT")
-        except Exception as exc:
-            con.execute("ROLLBACK")
-            return FileResult(item.path, FAILED, f"写入数据库失败：{exc}")
-        self.changed.add(report_id)
-        findings = len(report.findings) + len(extra)
-        if old:
-            return FileResult(item.path, REPLACED,
-                              f"替换了{agency_name} {report.year}年的旧报告（{old[1]}）",
-                              report_id, agency_name, report.year, findings)
-        return FileResult(item.path, STORED, "已导入", report_id, agency_name, report.year, findings)
+            self._write(queue)
+        except duckdb.Error:
+            self.con.execute("ROLLBACK")
+            self._load()
+            for planned in queue:  # one transaction each: only the file at fault fails
+                try:
+                    agency_id = self._agency_id(planned.report.agency, planned.placement)
+                    slot = self.slots.get((agency_id, planned.report.year))
+                    replanned = self._decide(planned.item, planned.report, planned.placement, agency_id, slot,
+                                             planned.is_demo, planned.extra)
+                    self._write([replanned])
+                    self.record(replanned.result)
+                except duckdb.Error as exc:
+                    self.con.execute("ROLLBACK")
+                    self._load()
+                    self.record(FileResult(planned.item.path, FAILED, f"写入数据库失败：{exc}"))
+            return
+        for planned in queue:
+            self.record(planned.result)
+
+    def _write(self, queue: list[_Planned]) -> None:
+        con = self.con
+        now = datetime.now().replace(microsecond=0)
+        batch = store.Batch()
+        replaced = []
+        for p in queue:
+            if p.report_id is None:
+                # a copy of a stored report, or a conflict within the batch: remember the hash and why,
+                # so that running the batch again changes nothing
+                outcome = "conflict" if p.result.status == FAILED else "copy"
+                batch.add_ingested_file(p.item.sha256, p.item.path.name, p.replaces.report_id, now, outcome)
+                continue
+            if p.replaces is not None:
+                replaced.append(p.replaces.report_id)
+            batch.add_report(p.report_id, p.report, agency_id=p.agency_id, sha256=p.item.sha256,
+                             source_file=p.item.path.name, is_demo=p.is_demo, ingested_at=now,
+                             extra_findings=p.extra)
+        con.execute("BEGIN")
+        for r in self.new_regions:
+            con.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)",
+                        [r.adcode, r.province, r.city, r.county, r.province_adcode, r.city_adcode])
+        store.insert_rows(con, "agencies", self.new_agencies)
+        store.insert_rows(con, "agency_names", self.new_names)
+        store.delete_reports(con, replaced)
+        store.write_batch(con, batch)
+        con.execute("COMMIT")
+        self.new_regions, self.new_agencies, self.new_names = [], [], []
+        for p in queue:
+            if p.report_id is not None:
+                self.slots[(p.agency_id, p.report.year)].queued = False
+                self.changed.add(p.report_id)
+        self.changed.update(replaced)
 
 
 def _remove_db_files(path: Path) -> None:
@@ -295,6 +416,7 @@ def ingest(
     region: str | regions.Region | None = None,
     manifest: str | os.PathLike[str] | None = None,
     demo: bool = False,
+    replace: bool = False,
     workers: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
@@ -322,7 +444,11 @@ def ingest(
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise IngestError(f"另一个导入任务正在写入 {db_path}，请等它结束后再试") from None
-        changed = _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file)
+        changed = _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file,
+                             replace)
+    # results arrive as chunks are written; the summary lists them in the order of the files
+    order = {path: i for i, (path, _) in enumerate(files)}
+    summary.results.sort(key=lambda r: order.get(r.path, len(order)))
     if not changed and db_path.exists():
         con = duckdb.connect(str(db_path), read_only=True)
         try:
@@ -333,19 +459,23 @@ def ingest(
     return summary
 
 
-def _known_hashes(db_path: Path) -> set[str]:
+def _known_hashes(db_path: Path) -> dict[str, str]:
+    """sha256 → outcome ("stored", "copy", "conflict") of every file handled before."""
     if not db_path.exists():
-        return set()
+        return {}
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return {row[0] for row in con.execute("SELECT sha256 FROM ingested_files").fetchall()}
-    except duckdb.CatalogException:
-        return set()
+        return dict(con.execute("SELECT sha256, outcome FROM ingested_files").fetchall())
+    except duckdb.Error:  # a database from before ingested_files had outcomes
+        try:
+            return {row[0]: "stored" for row in con.execute("SELECT sha256 FROM ingested_files").fetchall()}
+        except duckdb.Error:
+            return {}
     finally:
         con.close()
 
 
-def _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file) -> bool:
+def _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file, replace) -> bool:
     """Parse and store the batch; True when the database file was replaced."""
     def record(result: FileResult) -> None:
         summary.results.append(result)
@@ -369,10 +499,15 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
         except OSError as exc:
             record(FileResult(path, FAILED, f"无法读取文件：{exc.strerror or exc}"))
             continue
-        if digest in known:
+        outcome = known.get(digest)
+        if outcome == "conflict" and not replace:
+            record(FileResult(path, FAILED, "此前因与同一单位同一年度的另一份报告数字不同而未导入；"
+                                            "如以此文件为准，请单独导入它并加 --replace"))
+            continue
+        if outcome is not None and outcome != "conflict":
             record(FileResult(path, SKIPPED, "此前已导入（内容相同），跳过"))
             continue
-        known.add(digest)  # the same content twice in one batch: the second is a duplicate
+        known[digest] = "pending"  # the same content twice in one batch: the second is a duplicate
         pending.append(_Pending(path, root, digest))
     if not pending:
         return False
@@ -383,12 +518,13 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
         shutil.copyfile(db_path, work)
     con = store.connect(work)
     try:
-        writer = _Writer(con, override, manifest_entries, demo)
+        writer = _Writer(con, override, manifest_entries, demo, record)
         for item, parsed in zip(pending, _parse_all([p.path for p in pending], workers)):
             if isinstance(parsed, str):
                 record(FileResult(item.path, FAILED, parsed))
-                continue
-            record(writer.write(item, parsed))
+            else:
+                writer.add(item, *parsed)
+        writer.flush()
         if not writer.changed:
             con.close()
             _remove_db_files(work)
@@ -415,6 +551,11 @@ def finish(con: duckdb.DuckDBPyConnection, changed_report_ids: Iterable[int] | N
            FROM (SELECT agency_id, arg_max(agency_printed, year) AS name FROM reports GROUP BY agency_id) latest
            WHERE a.agency_id = latest.agency_id AND a.name IS DISTINCT FROM latest.name"""
     )
-    store.refresh_wide(con, changed_report_ids)
+    changed = None if changed_report_ids is None else set(changed_report_ids)
+    store.refresh_wide(con, changed)
     crossyear.recompute(con)
-    store.sort_wide(con)
+    # Re-sorting rewrites the whole wide table: worth it when the batch is a good part of the data (a first
+    # load, a demo build), not for a few reports appended to a national database (zone maps barely suffer).
+    total = con.execute("SELECT count(*) FROM report_wide").fetchone()[0]
+    if changed is None or len(changed) * 20 >= total:
+        store.sort_wide(con)

@@ -163,8 +163,9 @@ def _strip_prefix(prefix: str, names: list[str]) -> str:
     return prefix
 
 
-def place(name: str, override: Region | None = None, source: str = SOURCE_OPTION) -> Placement:
-    """Region and identity of a printed agency name; `override` (from --region or a manifest) wins."""
+@lru_cache(maxsize=65536)
+def infer(name: str) -> Placement:
+    """Region and identity read from a printed agency name alone (cached: names repeat across years)."""
     import cpca
 
     name = name.strip()
@@ -187,13 +188,23 @@ def place(name: str, override: Region | None = None, source: str = SOURCE_OPTION
             county_pos = int(row["区_pos"])
             if county_pos >= 0 and int(row["市_pos"]) < 0 and _county_name_counts().get(row["区"], 0) > 1:
                 ambiguous = True
-    if override is not None:
-        return Placement(override, name_key, source)
     if zone:
         return Placement(region_for_adcode(zone), name_key, SOURCE_NAME)
     if found is None:
         return Placement(None, name_key, SOURCE_UNKNOWN)
     return Placement(found, name_key, SOURCE_NAME, ambiguous)
+
+
+def with_override(inferred: Placement, override: Region | None, source: str = SOURCE_OPTION) -> Placement:
+    """An inferred placement with the region the user gave (--region, manifest), which wins."""
+    if override is None:
+        return inferred
+    return Placement(override, inferred.name_key, source)
+
+
+def place(name: str, override: Region | None = None, source: str = SOURCE_OPTION) -> Placement:
+    """Region and identity of a printed agency name; `override` (from --region or a manifest) wins."""
+    return with_override(infer(name), override, source)
 
 
 # ---------------------------------------------------------------- manifest

@@ -6,15 +6,18 @@ Tables (the long, normalised truth):
 - `reports`     one row per (agency, year): template, source file, sha256, reader format, ingest time, 模拟数据 flag;
 - `figures`     long: report_id, table, row, column, value — a blank cell is NULL, never 0;
 - `findings`    what a rule says about a report (parser rules, text_vs_table) or an agency's series (cross-year);
+- `figure_keys` every figure of the template with its labels in both formats and its unit;
 - `report_texts` the narrative of each report, so text rules can be re-run without the file;
 - `ingested_files` the sha256 of every file stored, for idempotent ingest.
 
 Derived (rebuilt from the above, never edited by hand):
-- `report_wide` one row per report, one DOUBLE column per figure (`t3_new_received_total`), plus the
-  agency and region columns and the comparable （六）其他处理 (`t3_other_combined_*`). Dashboard queries read
-  this (or `report_metrics` over it): at national scale (600,000 reports) a scan of a few columns of one wide
-  table is what keeps every query within tens of milliseconds, where pivoting 120 million long rows is not.
-- `report_metrics` (view) the derived metrics with their numerators and denominators as columns.
+- `report_wide` a table, one row per report: the agency and region columns, one DOUBLE column per figure
+  (`t3_new_received_total`), the comparable （六）其他处理 (`t3_other_combined_*`) and the derived metrics with
+  their numerators and denominators (`disclosed`, `handled`, `disclosure_rate`, …). Dashboard queries read
+  this: at national scale (600,000 reports) a scan of a few columns of one wide, region-sorted table is what
+  keeps every query within tens of milliseconds, where pivoting 120 million long rows or binding views of
+  260 computed columns is not. It is materialised, not a view, for the same reason.
+- `report_metrics` a plain alias of report_wide kept for older queries (prefer report_wide).
 
 Concurrency: DuckDB lets one process write, and a writer cannot open a file a reader holds. `ingest` therefore
 never writes the live file: it writes into a copy and `os.replace`s the copy over the live file at the end of
@@ -25,13 +28,17 @@ when to reopen.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
 import duckdb
+import numpy as np
+import pandas as pd
 
 from gongkai.report import Finding, Report
 from gongkai.template import FIGURES, T3_COLUMNS, T3_OTHER_SPLIT
@@ -49,6 +56,9 @@ FINDING_SOURCES = ("parse", "text", "cross_year", "ingest")
 def _enum(values: Iterable[str]) -> str:
     ordered = list(dict.fromkeys(values))  # template order, duplicates dropped
     return "ENUM (" + ", ".join("'" + v.replace("'", "''") + "'" for v in ordered) + ")"
+
+
+FIGURE_INDEX = {f.key: i for i, f in enumerate(FIGURES)}
 
 
 def wide_column(key: str) -> str:
@@ -120,9 +130,11 @@ CREATE TABLE IF NOT EXISTS figures (
 CREATE TABLE IF NOT EXISTS ingested_files (
     sha256      VARCHAR PRIMARY KEY,
     source_file VARCHAR NOT NULL,
-    report_id   INTEGER NOT NULL,
-    ingested_at TIMESTAMP NOT NULL
+    report_id   INTEGER NOT NULL,          -- the report stored from it, or (copy, conflict) the one kept
+    ingested_at TIMESTAMP NOT NULL,
+    outcome     VARCHAR NOT NULL DEFAULT 'stored'  -- stored / copy (same figures as report_id) / conflict
 );
+ALTER TABLE ingested_files ADD COLUMN IF NOT EXISTS outcome VARCHAR DEFAULT 'stored';
 
 CREATE TABLE IF NOT EXISTS report_texts (
     report_id INTEGER PRIMARY KEY,
@@ -154,38 +166,6 @@ _WIDE_KEYS = [f.key for f in FIGURES]
 _T3_COLUMN_KEYS = [c for c, _ in T3_COLUMNS]
 
 
-def _wide_select_sql(where: str) -> str:
-    """SELECT building report_wide rows from the long tables, for reports matching `where` (on `r`).
-
-    The figure columns come from a PIVOT over the figure keys of template.FIGURES (so a figure added to
-    the template gets its column without anyone editing SQL); a figure a report does not print is NULL.
-    PIVOT rather than one FILTER aggregate per figure: it binds and runs about twenty times faster."""
-    keys = ", ".join(f"'{wide_column(key)}'" for key in _WIDE_KEYS)
-    figure_columns = ", ".join(f"p.{wide_column(key)}" for key in _WIDE_KEYS)
-    return f"""
-WITH chosen AS (
-    SELECT r.* FROM reports r WHERE {where}
-),
-long AS (
-    SELECT f.report_id, f."table"::VARCHAR || '_' || f."row"::VARCHAR || '_' || f."column"::VARCHAR AS figure,
-           f.value
-    FROM figures f
-    WHERE f.report_id IN (SELECT report_id FROM chosen)
-),
-pivoted AS (
-    PIVOT long ON figure IN ({keys}) USING first(value) GROUP BY report_id
-)
-SELECT
-    r.report_id, r.agency_id, a.name AS agency, a.kind, g.province, g.city, g.county, a.adcode,
-    r.year, r.template, r.is_demo, r.source_file,
-    {figure_columns}
-FROM chosen r
-JOIN agencies a USING (agency_id)
-LEFT JOIN regions g ON g.adcode = a.adcode
-LEFT JOIN pivoted p USING (report_id)
-"""
-
-
 def _combined_other_sql(column: str) -> str:
     """（六）其他处理 as one figure in both formats: the one printed row, or the sum of the printed split
     rows of the 2021 format (NULL only when nothing was printed — blank is not 0)."""
@@ -193,21 +173,11 @@ def _combined_other_sql(column: str) -> str:
     return f"coalesce(t3_other_{column}, list_sum([{split}])) AS t3_other_combined_{column}"
 
 
-def _wide_view_sql() -> str:
-    """report_wide = report_wide_base + the comparable （六）其他处理 (kept as a view: it is arithmetic only)."""
-    combined = ",\n    ".join(_combined_other_sql(c) for c in _T3_COLUMN_KEYS)
-    return f"CREATE OR REPLACE VIEW report_wide AS SELECT *,\n    {combined}\nFROM report_wide_base;"
-
-
 # The derived metrics: each is numerator / denominator, both kept as columns so an aggregate is
 # sum(numerator) / sum(denominator) (never the mean of per-report rates), and NULL when the denominator
-# is 0 or not printed.
-METRICS_VIEW_SQL = """
-CREATE OR REPLACE VIEW report_metrics AS
-SELECT
-    *,
-    -- Sums of parts follow one convention: blank parts are skipped, and the sum is NULL only when every
-    -- part is blank (list_sum ignores NULLs) — "not reported" never becomes 0.
+# is 0 or not printed. Sums of parts follow one convention: blank parts are skipped, and the sum is NULL
+# only when every part is blank (list_sum ignores NULLs) — "not reported" never becomes 0.
+METRICS_SQL = """
     list_sum([t3_denied_secret_total, t3_denied_law_total, t3_denied_safety_total, t3_denied_third_party_total,
               t3_denied_internal_total, t3_denied_process_total, t3_denied_case_file_total,
               t3_denied_query_total]) AS denied_total,
@@ -232,7 +202,48 @@ SELECT
     list_sum([t3_new_received_total, t3_carried_over_total]) AS workload,
     t3_carried_forward_total / nullif(list_sum([t3_new_received_total, t3_carried_over_total]), 0)
         AS carry_forward_rate
-FROM report_wide;
+"""
+
+
+def _wide_select_sql(where: str) -> str:
+    """SELECT building report_wide rows from the long tables, for reports matching `where` (on `r`).
+
+    The figure columns come from a PIVOT over the figure keys of template.FIGURES (so a figure added to
+    the template gets its column without anyone editing SQL); a figure a report does not print is NULL.
+    PIVOT rather than one FILTER aggregate per figure: it binds and runs about twenty times faster."""
+    keys = ", ".join(f"'{wide_column(key)}'" for key in _WIDE_KEYS)
+    figure_columns = ", ".join(f"p.{wide_column(key)}" for key in _WIDE_KEYS)
+    combined = ",\n    ".join(_combined_other_sql(c) for c in _T3_COLUMN_KEYS)
+    return f"""
+WITH chosen AS (
+    SELECT r.* FROM reports r WHERE {where}
+),
+long AS (
+    SELECT f.report_id, f."table"::VARCHAR || '_' || f."row"::VARCHAR || '_' || f."column"::VARCHAR AS figure,
+           f.value
+    FROM figures f
+    WHERE f.report_id IN (SELECT report_id FROM chosen)
+),
+pivoted AS (
+    PIVOT long ON figure IN ({keys}) USING first(value) GROUP BY report_id
+),
+built AS (
+    SELECT
+        r.report_id, r.agency_id, a.name AS agency, a.kind, g.province, g.city, g.county, a.adcode,
+        r.year, r.template, r.is_demo, r.source_file,
+        {figure_columns}
+    FROM chosen r
+    JOIN agencies a USING (agency_id)
+    LEFT JOIN regions g ON g.adcode = a.adcode
+    LEFT JOIN pivoted p USING (report_id)
+),
+with_combined AS (
+    SELECT *,
+    {combined}
+    FROM built
+)
+SELECT *, {METRICS_SQL}
+FROM with_combined
 """
 
 
@@ -248,15 +259,34 @@ def connect(path: str | os.PathLike[str], read_only: bool = False) -> duckdb.Duc
     return con
 
 
+def _create_figure_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """figure_keys: every figure of the template with its labels (rebuilt from template.FIGURES)."""
+    con.execute(
+        'CREATE OR REPLACE TABLE figure_keys (figure_index SMALLINT PRIMARY KEY, "table" figure_table,'
+        ' "row" figure_row, "column" figure_column, label_2021 VARCHAR, label_2019 VARCHAR, unit VARCHAR)'
+    )
+    columns = list(zip(*[(i, f.table, f.row, f.column, f.label_2021, f.label_2019, f.unit)
+                         for i, f in enumerate(FIGURES)]))
+    con.execute(
+        "INSERT INTO figure_keys SELECT unnest(?::SMALLINT[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
+        " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+        [list(c) for c in columns],
+    )
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_schema_sql())
-    has_wide = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'report_wide_base'"
-    ).fetchone()[0]
-    if not has_wide:
-        con.execute(f"CREATE TABLE report_wide_base AS {_wide_select_sql('false')}")
-    con.execute(_wide_view_sql())
-    con.execute(METRICS_VIEW_SQL)
+    _create_figure_keys(con)
+    kinds = dict(con.execute(
+        "SELECT table_name, 'table' FROM duckdb_tables() UNION ALL"
+        " SELECT view_name, 'view' FROM duckdb_views() WHERE NOT internal").fetchall())
+    if kinds.get("report_wide") == "view":
+        # a database from before report_wide was materialised: rebuild it as a table
+        con.execute("DROP VIEW IF EXISTS report_metrics; DROP VIEW report_wide; DROP TABLE IF EXISTS report_wide_base")
+        kinds.pop("report_wide")
+    if "report_wide" not in kinds:
+        con.execute(f"CREATE TABLE report_wide AS {_wide_select_sql('true')}")
+    con.execute("CREATE OR REPLACE VIEW report_metrics AS SELECT * FROM report_wide")
     con.execute(
         "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [str(SCHEMA_VERSION)],
@@ -273,9 +303,131 @@ def database_version(path: str | os.PathLike[str]) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-# ---------------------------------------------------------------- writing one report
+# ---------------------------------------------------------------- writing reports
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+@dataclass
+class Batch:
+    """The rows a set of reports writes, column by column, so that each table takes one INSERT whatever
+    the number of reports (a statement costs DuckDB about as much as a few thousand rows).
+
+    Reports are added whole (`add_report`); `write_batch` writes them in the caller's transaction."""
+
+    reports: dict[str, list] = field(default_factory=lambda: {c: [] for c in _REPORT_COLUMNS})
+    figures: dict[str, list] = field(default_factory=lambda: {c: [] for c in _FIGURE_COLUMNS})
+    texts: dict[str, list] = field(default_factory=lambda: {c: [] for c in _TEXT_COLUMNS})
+    findings: dict[str, list] = field(default_factory=lambda: {c: [] for c in _FINDING_COLUMNS})
+    ingested: dict[str, list] = field(default_factory=lambda: {c: [] for c in _INGESTED_COLUMNS})
+
+    def __len__(self) -> int:
+        return len(self.reports["report_id"])
+
+    def add_report(self, report_id: int, report: Report, *, agency_id: int, sha256: str, source_file: str,
+                   is_demo: bool = False, ingested_at: datetime | None = None,
+                   extra_findings: Iterable[tuple[str, Finding]] = ()) -> None:
+        ingested_at = ingested_at or datetime.now().replace(microsecond=0)
+        unknown = [key for key in report.figures if key not in FIGURE_INDEX]
+        if unknown:  # checked before anything is added, so a bad report leaves the batch as it was
+            raise ValueError(f"模板之外的数字项：{'、'.join(unknown[:3])}")
+        for column, value in zip(_REPORT_COLUMNS, (
+            report_id, agency_id, report.year, report.template, report.agency, source_file, sha256,
+            report.format or "", ingested_at, is_demo,
+        )):
+            self.reports[column].append(value)
+        for key, value in report.figures.items():
+            self.figures["report_id"].append(report_id)
+            self.figures["figure_index"].append(FIGURE_INDEX[key])
+            self.figures["value"].append(math.nan if value is None else float(value))
+        self.texts["report_id"].append(report_id)
+        self.texts["narrative"].append(report.narrative or "")
+        found = [("parse", f) for f in report.findings] + list(extra_findings)
+        for source, finding in found:
+            self.add_finding(finding, source=source, agency_id=agency_id, year=report.year, report_id=report_id)
+        self.add_ingested_file(sha256, source_file, report_id, ingested_at)
+
+    def add_finding(self, f: Finding, *, source: str, agency_id: int, year: int, report_id: int | None) -> None:
+        for column, value in zip(_FINDING_COLUMNS, (
+            source, report_id, agency_id, year, f.rule, f.severity, f.message, f.table, f.row, f.column,
+            list(f.cells), _json(f.printed), _json(f.expected),
+        )):
+            self.findings[column].append(value)
+
+    def add_ingested_file(self, sha256: str, source_file: str, report_id: int, at: datetime,
+                          outcome: str = "stored") -> None:
+        for column, value in zip(_INGESTED_COLUMNS, (sha256, source_file, report_id, at, outcome)):
+            self.ingested[column].append(value)
+
+
+_REPORT_COLUMNS = {"report_id": "INTEGER", "agency_id": "INTEGER", "year": "SMALLINT", "template": "VARCHAR",
+                   "agency_printed": "VARCHAR", "source_file": "VARCHAR", "sha256": "VARCHAR",
+                   "format": "VARCHAR", "ingested_at": "TIMESTAMP", "is_demo": "BOOLEAN"}
+# Figures travel as (report_id, position of the key in template.FIGURES, value) numpy arrays: DuckDB scans
+# those without converting 200 Python objects per report, then the figure_keys table supplies the ENUMs.
+_FIGURE_COLUMNS = {"report_id": "INTEGER", "figure_index": "SMALLINT", "value": "DOUBLE"}
+_TEXT_COLUMNS = {"report_id": "INTEGER", "narrative": "VARCHAR"}
+_FINDING_COLUMNS = {"source": "VARCHAR", "report_id": "INTEGER", "agency_id": "INTEGER", "year": "SMALLINT",
+                    "rule": "VARCHAR", "severity": "VARCHAR", "message": "VARCHAR", "table": "VARCHAR",
+                    "row": "VARCHAR", "column": "VARCHAR", "cells": "VARCHAR[]", "printed": "VARCHAR",
+                    "expected": "VARCHAR"}
+_INGESTED_COLUMNS = {"sha256": "VARCHAR", "source_file": "VARCHAR", "report_id": "INTEGER",
+                     "ingested_at": "TIMESTAMP", "outcome": "VARCHAR"}
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, types: dict[str, str],
+                    columns: dict[str, list]) -> None:
+    """INSERT all rows of `columns` in one statement: each column bound as a list and unnested."""
+    if not next(iter(columns.values())):
+        return
+    names = ", ".join(f'"{c}"' for c in types)
+    values = ", ".join(f"unnest(?::{t}[])" for t in types.values())
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {values}", [columns[c] for c in types])
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """INSERT a few hundred small rows in one statement (executemany runs one statement per row)."""
+    if not rows:
+        return
+    types = [r[1] for r in con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+        [table]).fetchall()]
+    columns = {f"c{i}": [row[i] for row in rows] for i in range(len(types))}
+    values = ", ".join(f"unnest(?::{'VARCHAR' if t.startswith('ENUM') else t}[])" for t in types)
+    con.execute(f"INSERT INTO {table} SELECT {values}", list(columns.values()))
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+    """Write the batch's reports, figures, texts, findings and file hashes (the caller holds the transaction:
+    everything in it is written, or nothing). An unknown figure key fails the ENUM cast, so it fails here."""
+    _insert_columns(con, "reports", _REPORT_COLUMNS, batch.reports)
+    if batch.figures["report_id"]:
+        frame = pd.DataFrame({
+            "report_id": np.array(batch.figures["report_id"], dtype=np.int32),
+            "figure_index": np.array(batch.figures["figure_index"], dtype=np.int16),
+            "value": np.array(batch.figures["value"], dtype=np.float64),  # NaN stands for a blank cell
+        })
+        con.register("batch_figures", frame)
+        try:
+            con.execute(
+                'INSERT INTO figures SELECT b.report_id, k."table", k."row", k."column",'
+                " CASE WHEN isnan(b.value) THEN NULL ELSE b.value END"
+                " FROM batch_figures b JOIN figure_keys k USING (figure_index)"
+            )
+        finally:
+            con.unregister("batch_figures")
+    _insert_columns(con, "report_texts", _TEXT_COLUMNS, batch.texts)
+    _insert_columns(con, "findings", _FINDING_COLUMNS, batch.findings)
+    if batch.ingested["sha256"]:  # a file that conflicted before and is now imported with --replace
+        con.execute("DELETE FROM ingested_files WHERE list_contains(?, sha256)", [batch.ingested["sha256"]])
+    _insert_columns(con, "ingested_files", _INGESTED_COLUMNS, batch.ingested)
+
+
+def new_ids(con: duckdb.DuckDBPyConnection, sequence: str, count: int) -> list[int]:
+    """`count` fresh ids from a sequence (report_ids, agency_ids) in one statement."""
+    if count <= 0:
+        return []
+    return [r[0] for r in con.execute(f"SELECT nextval('{sequence}') FROM range(?)", [count]).fetchall()]
 
 
 def insert_findings(
@@ -287,26 +439,23 @@ def insert_findings(
     year: int,
     report_id: int | None,
 ) -> None:
-    rows = [
-        (
-            source, report_id, agency_id, year, f.rule, f.severity, f.message, f.table, f.row, f.column,
-            list(f.cells), _json(f.printed), _json(f.expected),
-        )
-        for f in findings
-    ]
-    if rows:
-        con.executemany(
-            'INSERT INTO findings (source, report_id, agency_id, year, rule, severity, message, "table", "row",'
-            ' "column", cells, printed, expected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            rows,
-        )
+    batch = Batch()
+    for finding in findings:
+        batch.add_finding(finding, source=source, agency_id=agency_id, year=year, report_id=report_id)
+    _insert_columns(con, "findings", _FINDING_COLUMNS, batch.findings)
+
+
+def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: Iterable[int]) -> None:
+    """Remove reports and everything derived from them (the caller holds the transaction)."""
+    ids = sorted(set(report_ids))
+    if not ids:
+        return
+    for table in ("figures", "report_texts", "findings", "report_wide", "reports"):
+        con.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [ids])
 
 
 def delete_report(con: duckdb.DuckDBPyConnection, report_id: int) -> None:
-    """Remove a report and everything derived from it (the caller holds the transaction)."""
-    for table in ("figures", "report_texts", "findings", "report_wide_base"):
-        con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
-    con.execute("DELETE FROM reports WHERE report_id = ?", [report_id])
+    delete_reports(con, [report_id])
 
 
 def insert_report(
@@ -323,29 +472,11 @@ def insert_report(
     """Write one parsed report (the caller holds the transaction); returns its report_id.
 
     `extra_findings` are (source, finding) pairs found outside the parser (text rules, region)."""
-    report_id = con.execute(
-        "INSERT INTO reports (agency_id, year, template, agency_printed, source_file, sha256, format,"
-        " ingested_at, is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING report_id",
-        [
-            agency_id, report.year, report.template, report.agency, source_file, sha256, report.format or "",
-            ingested_at or datetime.now().replace(microsecond=0), is_demo,
-        ],
-    ).fetchone()[0]
-    keys = [k.split("/") for k in report.figures]
-    values = [None if v is None else float(v) for v in report.figures.values()]
-    if keys:
-        # One statement for all ~200 figures: lists bound as parameters and unnested (no per-row round trip).
-        con.execute(
-            'INSERT INTO figures SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),'
-            " unnest(?::DOUBLE[])",
-            [report_id, [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], values],
-        )
-    con.execute("INSERT INTO report_texts VALUES (?, ?)", [report_id, report.narrative or ""])
-    insert_findings(con, report.findings, source="parse", agency_id=agency_id, year=report.year,
-                    report_id=report_id)
-    for source, finding in extra_findings:
-        insert_findings(con, [finding], source=source, agency_id=agency_id, year=report.year,
-                        report_id=report_id)
+    [report_id] = new_ids(con, "report_ids", 1)
+    batch = Batch()
+    batch.add_report(report_id, report, agency_id=agency_id, sha256=sha256, source_file=source_file,
+                     is_demo=is_demo, ingested_at=ingested_at, extra_findings=extra_findings)
+    write_batch(con, batch)
     return report_id
 
 
@@ -353,18 +484,18 @@ def refresh_wide(con: duckdb.DuckDBPyConnection, report_ids: Iterable[int] | Non
     """Rebuild report_wide rows for `report_ids` (all reports when None), then sort the table by region
     and year so that district and year filters skip most of it (DuckDB zone maps)."""
     if report_ids is None:
-        con.execute("DELETE FROM report_wide_base")
-        con.execute(f"INSERT INTO report_wide_base {_wide_select_sql('true')}")
+        con.execute("DELETE FROM report_wide")
+        con.execute(f"INSERT INTO report_wide {_wide_select_sql('true')}")
     else:
         ids = sorted(set(report_ids))
         if not ids:
             return
-        con.execute("DELETE FROM report_wide_base WHERE list_contains(?, report_id)", [ids])
-        con.execute(f"INSERT INTO report_wide_base {_wide_select_sql('list_contains($ids, r.report_id)')}",
+        con.execute("DELETE FROM report_wide WHERE list_contains(?, report_id)", [ids])
+        con.execute(f"INSERT INTO report_wide {_wide_select_sql('list_contains($ids, r.report_id)')}",
                     {"ids": ids})
     # Agency names and regions may have changed (a newer spelling, a region override): keep them in step.
     con.execute(
-        """UPDATE report_wide_base w SET agency = a.name, kind = a.kind, adcode = a.adcode,
+        """UPDATE report_wide w SET agency = a.name, kind = a.kind, adcode = a.adcode,
                province = g.province, city = g.city, county = g.county
            FROM agencies a LEFT JOIN regions g ON g.adcode = a.adcode
            WHERE w.agency_id = a.agency_id
@@ -374,13 +505,13 @@ def refresh_wide(con: duckdb.DuckDBPyConnection, report_ids: Iterable[int] | Non
 
 
 def sort_wide(con: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite report_wide_base ordered by region and year (done once per ingest batch)."""
+    """Rewrite report_wide ordered by region and year (once per ingest batch), so that the zone maps of a
+    region or year filter skip most row groups."""
     con.execute(
-        "CREATE OR REPLACE TABLE report_wide_base AS SELECT * FROM report_wide_base"
+        "CREATE OR REPLACE TABLE report_wide AS SELECT * FROM report_wide"
         " ORDER BY province, city, county, agency_id, year"
     )
-    con.execute(_wide_view_sql())
-    con.execute(METRICS_VIEW_SQL)
+    con.execute("CREATE OR REPLACE VIEW report_metrics AS SELECT * FROM report_wide")
 
 
 # ---------------------------------------------------------------- bound queries

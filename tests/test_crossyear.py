@@ -199,10 +199,12 @@ def test_text_vs_table_stored_at_ingest(tmp_path):
     # build() writes reports directly; ingest runs text_vs_table in its writer — check that path too
     from gongkai.ingest import _Pending, _Writer
 
-    writer = _Writer(con, None, {}, False)
-    result = writer.write(_Pending(Path("乙局2024.txt"), None, "sha-b"),
-                          make_report("乙局", 2024, "2021", narrative="收到政府信息公开申请9件。",
-                                      t3__new_received__total=8))
+    results = []
+    writer = _Writer(con, None, {}, False, results.append)
+    writer.add(_Pending(Path("乙局2024.txt"), None, "sha-b"),
+               make_report("乙局", 2024, "2021", narrative="收到政府信息公开申请9件。", t3__new_received__total=8))
+    writer.flush()
+    [result] = results
     assert result.status == "stored"
     rows = con.execute(
         "SELECT source::VARCHAR, rule FROM findings WHERE report_id = ? ORDER BY rule", [result.report_id]

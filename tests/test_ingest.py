@@ -98,8 +98,19 @@ def test_ingesting_the_fixtures_gives_exactly_the_expected_rows(fixtures_db):
     stored = sorted(r.path.name for r in summary.results if r.status == "stored")
     assert stored == sorted(REAL)
     failed = {r.path.relative_to(FIXTURES).as_posix(): r.message for r in summary.failed}
-    assert failed["spec_README.md"] == "不是政府信息公开工作年度报告：没有找到表二、表三、表四中的任何一张表"
-    assert set(failed) <= {"spec_README.md", "stretch/pingtan_2019.txt", "stretch/pingtan_2022.txt"}
+    assert failed.pop("spec_README.md") == "不是政府信息公开工作年度报告：没有找到表二、表三、表四中的任何一张表"
+    # stretch/ holds text transcriptions of the two Pingtan pages: the same agency-years. Read exactly,
+    # they are copies (skipped); read differently, they conflict with the page and are not imported;
+    # unreadable, they fail. Never do they replace the page.
+    others = {r.path.relative_to(FIXTURES).as_posix(): (r.status, r.message) for r in summary.results
+              if r.path.parent.name == "stretch"}
+    assert set(others) == {"stretch/pingtan_2019.txt", "stretch/pingtan_2022.txt"}
+    for name, (status, message) in others.items():
+        year = name[-8:-4]
+        assert status in ("failed", "skipped"), name
+        assert (message.startswith(f"与本批中的 pingtan_{year}.html 同为平潭综合实验区 {year}年的报告，但数字不同，未导入")
+                or message.startswith(f"与已导入的 pingtan_{year}.html 数字完全相同")
+                or message.startswith("不是政府信息公开工作年度报告")), message
     assert {p.suffix for p in summary.ignored} == {".json", ".csv"}
 
 
@@ -109,7 +120,9 @@ def test_ingesting_the_fixtures_again_changes_nothing(fixtures_db):
     summary = ingest([FIXTURES], db)
     assert store.database_version(db) == version  # the file was not even rewritten
     assert dump(db) == before
-    assert sorted(r.path.name for r in summary.results if r.status == "skipped") == sorted(REAL)
+    assert sorted(r.path.name for r in summary.results if r.status == "skipped" and r.path.parent == FIXTURES
+                  ) == sorted(REAL)
+    assert summary.count("stored", "replaced") == 0
     assert summary.lines()[0].startswith("共 ")
     assert "跳过 5 个已导入的文件" in summary.lines()[0]
     assert summary.cross_year_findings == 2
@@ -156,6 +169,31 @@ def test_another_file_of_the_same_report_is_kept_out(tmp_path):
     assert [(r.path.name, r.status) for r in summary.results] == [("a.txt", "stored"), ("b.txt", "skipped")]
     assert summary.results[1].message == "与已导入的 a.txt 数字完全相同（同一报告的另一份文件），保留原文件"
     assert ingest([copy], db).results[0].status == "skipped"
+
+
+def test_two_different_reports_for_one_agency_year_in_one_batch_keep_the_first(tmp_path):
+    db = tmp_path / "g.duckdb"
+    write_report(tmp_path / "in", "a.txt", "洪泽区教育局", 2024, seed=1)
+    later = write_report(tmp_path / "in", "b.txt", "洪泽区教育局", 2024, seed=2)
+    summary = ingest([tmp_path / "in"], db)
+    assert [(r.path.name, r.status, r.message) for r in summary.results] == [
+        ("a.txt", "stored", "已导入"),
+        ("b.txt", "failed", "与本批中的 a.txt 同为洪泽区教育局 2024年的报告，但数字不同，未导入；如以此文件为准，请单独导入它并加 --replace"),
+    ]
+    # running the batch again changes nothing; the user decides with --replace
+    before = dump(db)
+    again = ingest([tmp_path / "in"], db)
+    assert [r.status for r in again.results] == ["skipped", "failed"]
+    assert again.results[1].message.endswith("请单独导入它并加 --replace")
+    assert dump(db) == before
+    replaced = ingest([later], db, replace=True)
+    assert [(r.status, r.message) for r in replaced.results] == [
+        ("replaced", "替换了洪泽区教育局 2024年的旧报告（a.txt）")]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT source_file, outcome FROM ingested_files ORDER BY 1").fetchall() == [
+        ("a.txt", "stored"), ("b.txt", "stored")]
+    assert con.execute("SELECT source_file FROM reports").fetchall() == [("b.txt",)]
+    con.close()
 
 
 def test_a_bad_file_fails_alone_and_writes_nothing(tmp_path):

@@ -39,13 +39,19 @@ def con(tmp_path):
 def test_schema_has_every_table_and_a_wide_column_per_figure(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {"meta", "regions", "agencies", "agency_names", "reports", "figures", "ingested_files",
-                      "report_texts", "findings", "report_wide_base"}
+                      "report_texts", "findings", "report_wide", "figure_keys"}
+    assert con.execute('SELECT count(*), count(DISTINCT ("table", "row", "column")) FROM figure_keys'
+                       ).fetchone() == (len(FIGURES), len(FIGURES))
     wide = [r[0] for r in con.execute("DESCRIBE report_wide").fetchall()]
     assert wide[:12] == ["report_id", "agency_id", "agency", "kind", "province", "city", "county", "adcode",
                          "year", "template", "is_demo", "source_file"]
     assert wide[12:12 + len(FIGURES)] == [f.key.replace("/", "_") for f in FIGURES]
     assert wide[12 + len(FIGURES):] == [f"t3_other_combined_{c}" for c in (
-        "natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")]
+        "natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")] + [
+        "denied_total", "unable_total", "refused_total", "disclosed", "handled", "disclosure_rate",
+        "review_correction_rate", "suit_upheld", "suit_corrected", "suit_other", "suit_pending", "suit_total",
+        "suit_correction_rate", "workload", "carry_forward_rate"]
+    assert [r[0] for r in con.execute("DESCRIBE report_metrics").fetchall()] == wide  # the older name
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
 
 
@@ -78,10 +84,10 @@ def test_a_report_with_an_unknown_figure_key_writes_nothing(con):
     bad = make_report()
     bad.figures["t3/no_such_row/total"] = 1
     con.execute("BEGIN")
-    with pytest.raises(duckdb.ConversionException):
+    with pytest.raises(ValueError, match="模板之外的数字项：t3/no_such_row/total"):
         store.insert_report(con, bad, agency_id=1, sha256="bad", source_file="bad.txt")
     con.execute("ROLLBACK")
-    for table in ("reports", "figures", "findings", "report_texts"):
+    for table in ("reports", "figures", "findings", "report_texts", "ingested_files"):
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
 
 
@@ -89,8 +95,10 @@ def test_delete_report_removes_everything_derived(con):
     report_id = store.insert_report(con, make_report(), agency_id=1, sha256="abc", source_file="a.txt")
     store.refresh_wide(con)
     store.delete_report(con, report_id)
-    for table in ("reports", "figures", "findings", "report_texts", "report_wide_base"):
+    for table in ("reports", "figures", "findings", "report_texts", "report_wide"):
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+    # the file's hash stays: the same file ingested again is still recognised
+    assert con.execute("SELECT sha256, report_id FROM ingested_files").fetchall() == [("abc", report_id)]
 
 
 def test_wide_table_and_comparable_other(con):
@@ -141,6 +149,23 @@ def test_metrics_are_null_when_nothing_is_printed_or_the_denominator_is_zero(con
     store.refresh_wide(con)
     assert con.execute("SELECT disclosed, disclosure_rate, review_correction_rate FROM report_metrics"
                        ).fetchone() == (None, None, None)
+
+
+def test_a_database_with_the_older_view_based_wide_table_is_upgraded(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = store.connect(path)
+    con.execute("INSERT INTO agencies (name, name_key, adcode, kind, region_source) VALUES ('甲局', '甲局', NULL,"
+                " '部门', '未识别')")
+    store.insert_report(con, make_report(), agency_id=1, sha256="a", source_file="a")
+    # what the first schema of today looked like: a base table and views over it
+    con.execute("DROP VIEW report_metrics; ALTER TABLE report_wide RENAME TO report_wide_base;"
+                " CREATE VIEW report_wide AS SELECT * FROM report_wide_base;"
+                " CREATE VIEW report_metrics AS SELECT * FROM report_wide")
+    con.close()
+    con = store.connect(path)
+    assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'report_wide'"
+                       ).fetchone() == ("BASE TABLE",)
+    assert con.execute("SELECT count(*) FROM report_wide").fetchone() == (1,)
 
 
 def test_refresh_wide_follows_a_new_agency_name(con):
