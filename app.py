@@ -69,6 +69,7 @@ with guarded():
             filters=filters,
             reports=int(scope.loc[0, "reports"]),
             demo_reports=int(scope.loc[0, "demo_reports"]),
+            agencies=int(scope.loc[0, "agencies"]),
         )
 
 navigation.run()

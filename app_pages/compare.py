@@ -9,7 +9,7 @@ from components.page import chart, guarded, page_body
 
 with guarded():
     ctx = page_body("page.compare")
-    if ctx is not None:
+    if ctx is not None and ctx.agency_views():
         f = ctx.filters
         years = [y for y in f.all_years if (f.year_from or y) <= y <= (f.year_to or y)] or list(f.all_years)
         year = st.selectbox(t("rank.year"), sorted(years, reverse=True), key="rank_year")

@@ -1,10 +1,9 @@
 """总览: KPI cards for the latest year in the filters (change on the year before), the trend of requests
-received, the districts side by side, and the drill-down district → agency → report."""
-
-import streamlit as st
+received, the regions side by side (provinces, a province's cities or a city's counties), and the drill-down
+region → agency → report."""
 
 from components import charts, db
-from components.drill import drill_down
+from components.drill import drill_down, region_level, regions_at
 from components.i18n import t
 from components.kpi import kpi_row
 from components.page import chart, guarded, page_body
@@ -19,8 +18,9 @@ with guarded():
         kpi_row(kpi_frame, latest)
         chart(t("chart.requests_trend"), charts.requests_trend(by_year), ctx=ctx, query="overview_by_year",
               key="requests_trend")
-        districts = db.query("district_comparison", ctx.params())
-        event = chart(t("chart.district"), charts.district_bars(districts), ctx=ctx, query="district_comparison",
-                      key="districts", select=True)
-        if not districts.empty:
-            drill_down(ctx, districts, event)
+        level = region_level(ctx)
+        regions = regions_at(db.query("district_comparison", ctx.params()), level)
+        event = chart(t(f"chart.regions.{level}"), charts.region_bars(regions, level), ctx=ctx,
+                      query="district_comparison", key=f"regions_{level}", select=True)
+        if not regions.empty:
+            drill_down(ctx, regions, level, event)

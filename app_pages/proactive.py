@@ -14,5 +14,5 @@ with guarded():
         chart(t("chart.t2_docs"), charts.documents_and_fees(by_year), ctx=ctx,
               query="proactive_disclosure_by_year", key="t2_docs")
         chart(t("chart.t2_by_agency"),
-              charts.disclosure_by_agency(db.query("app_proactive_disclosure_by_agency", ctx.params())),
+              charts.disclosure_by_agency(db.query("app_proactive_disclosure_by_agency", ctx.params(top=30))),
               ctx=ctx, query="app_proactive_disclosure_by_agency", key="t2_by_agency")

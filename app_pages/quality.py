@@ -10,21 +10,26 @@ from components import charts, db
 from components.i18n import rule_label, t
 from components.page import chart, guarded, page_body, table
 
+TOP_AGENCIES = 30
+
 with guarded():
     ctx = page_body("page.quality")
     if ctx is not None:
-        findings = db.query("findings_list", ctx.params())
-        if findings.empty:
+        by_rule = db.query("app_findings_by_rule", ctx.params())
+        if by_rule.empty:
             st.info(t("quality.no_findings"))
         else:
             left, right = st.columns(2)
             with left:
-                chart(t("chart.findings_by_rule"), charts.findings_by(findings, "rule"), ctx=ctx,
-                      query="findings_list", key="findings_by_rule", show_table=False)
+                chart(t("chart.findings_by_rule"), charts.findings_by(by_rule, "rule"), ctx=ctx,
+                      query="app_findings_by_rule", key="findings_by_rule", show_table=False)
             with right:
-                chart(t("chart.findings_by_agency"), charts.findings_by(findings, "agency"), ctx=ctx,
-                      query="findings_list", key="findings_by_agency", show_table=False)
-            st.subheader(t("chart.findings_list"))
+                by_agency = db.query("app_findings_by_agency", ctx.params(top=TOP_AGENCIES))
+                chart(t("chart.findings_by_agency"), charts.findings_by(by_agency, "agency"), ctx=ctx,
+                      query="app_findings_by_agency", key="findings_by_agency", show_table=False)
+        st.subheader(t("chart.findings_list"))
+        if not by_rule.empty and ctx.agency_views():
+            findings = db.query("findings_list", ctx.params())
             listed = pd.DataFrame({
                 t("col.agency"): findings["agency"],
                 t("col.year"): findings["year"],
@@ -41,7 +46,9 @@ with guarded():
             table(listed, ctx=ctx, query="findings_list", key="findings_list", name=t("chart.findings_list"),
                   config={t("col.link"): st.column_config.LinkColumn(t("col.link"), display_text=t("quality.link")),
                           t("col.year"): st.column_config.NumberColumn(t("col.year"), format="%d")})
-        missing = db.query("missing_reports", ctx.params())
-        gaps = int((~missing["has_report"]).sum()) if not missing.empty else 0
-        chart(t("chart.missing"), charts.missing_matrix(missing), ctx=ctx, query="missing_reports", key="missing")
-        st.caption(t("quality.missing_count", n=gaps) if gaps else t("quality.missing_none"))
+        st.subheader(t("chart.missing"))
+        if ctx.agency_views():
+            missing = db.query("missing_reports", ctx.params())
+            gaps = int((~missing["has_report"].astype(bool)).sum()) if not missing.empty else 0
+            chart("", charts.missing_matrix(missing), ctx=ctx, query="missing_reports", key="missing")
+            st.caption(t("quality.missing_count", n=gaps) if gaps else t("quality.missing_none"))

@@ -12,6 +12,6 @@ with guarded():
               query="review_litigation_by_year", key="review_by_year")
         chart(t("chart.correction_rates"), charts.correction_rates(by_year), ctx=ctx,
               query="review_litigation_by_year", key="correction_rates")
-        by_agency = db.query("app_review_litigation_by_agency", ctx.params())
+        by_agency = db.query("app_review_litigation_by_agency", ctx.params(top=30))
         chart(t("chart.review_by_agency"), charts.review_outcomes(by_agency, by="agency"), ctx=ctx,
               query="app_review_litigation_by_agency", key="review_by_agency")

@@ -80,14 +80,6 @@ def _as_pct(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce") * 100
 
 
-def _region_label(row: pd.Series) -> str:
-    if pd.notna(row.get("county")):
-        return str(row["county"])
-    if pd.notna(row.get("city")) and row.get("city") != row.get("province"):
-        return f"{row['city']}（市本级）"
-    return f"{row['province']}（省本级）" if pd.notna(row.get("province")) else "（地区未识别）"
-
-
 # ---------------------------------------------------------------- 总览
 def requests_trend(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """overview_by_year → line of 本年新收 by year, with 公开率 in the hover."""
@@ -107,10 +99,10 @@ def requests_trend(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     return _years_axis(_layout(fig, legend=False)), drawn
 
 
-def district_bars(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
-    """district_comparison → one bar per region (county, or city/province-level bodies), 本年新收 summed."""
+def region_bars(df: pd.DataFrame, level: str) -> tuple[go.Figure, pd.DataFrame]:
+    """drill.regions_at(district_comparison) → one bar per province, city or county: 本年新收 summed."""
     drawn = pd.DataFrame({
-        t("col.region"): df.apply(_region_label, axis=1) if not df.empty else pd.Series(dtype=str),
+        t("col.region"): df["name"],
         t("col.province"): df["province"],
         t("col.city"): df["city"],
         t("col.county"): df["county"],
@@ -121,6 +113,7 @@ def district_bars(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         t("col.review_total"): df["review_total"],
         t("col.suit_total"): df["suit_total"],
     })
+    drawn = drawn.drop(columns=[t(f"col.{lv}") for lv in ("city", "county")[("province", "city", "county").index(level):]])
     fig = go.Figure(go.Bar(
         x=_values(drawn[t("col.region")]), y=_values(drawn[t("col.new_received")]),
         customdata=list(zip(_values(drawn[t("col.agencies")]), _values(drawn[pct_col("col.disclosure_rate")]))),
@@ -377,14 +370,15 @@ def small_multiples(df: pd.DataFrame, top: int = 24) -> tuple[go.Figure, pd.Data
 
 
 # ---------------------------------------------------------------- 数据质量
-def findings_by(df: pd.DataFrame, by: str, top: int = 30) -> tuple[go.Figure, pd.DataFrame]:
-    """findings_list → counts per rule (by="rule") or per agency (by="agency"), split by severity."""
+def findings_by(df: pd.DataFrame, by: str) -> tuple[go.Figure, pd.DataFrame]:
+    """app_findings_by_rule (by="rule") or app_findings_by_agency (by="agency") → findings per rule or
+    agency, split by severity (counted in SQL)."""
     if by == "rule":
         df = df.assign(rule=df["rule"].map(rule_label))
-    counts = (df.groupby([by, "severity"]).size().unstack(fill_value=0)
+    counts = (df.pivot_table(index=by, columns="severity", values="findings", aggfunc="sum", fill_value=0)
               .reindex(columns=["error", "warning"], fill_value=0))
     counts["total"] = counts.sum(axis=1)
-    counts = counts.sort_values("total", ascending=False).head(top)
+    counts = counts.sort_values("total", ascending=False)
     drawn = pd.DataFrame({
         t(f"col.{by}"): counts.index,
         t("col.errors"): counts["error"].to_numpy(),

@@ -37,16 +37,48 @@ def report_links(ctx: PageContext, reports: pd.DataFrame, key: str) -> None:
         )
 
 
-def drill_down(ctx: PageContext, districts: pd.DataFrame, event) -> None:
-    """`districts` is the district_comparison result the chart drew (same row order), `event` its selection."""
+LEVELS = ("province", "city", "county")
+
+
+def region_level(ctx: PageContext) -> str:
+    """The level the region chart compares: the one below the finest region filter."""
+    f = ctx.filters
+    return "province" if not f.province else "city" if not f.city else "county"
+
+
+def regions_at(districts: pd.DataFrame, level: str) -> pd.DataFrame:
+    """district_comparison rows (one per county) summed up to `level`; `name` is what the bar is labelled.
+
+    A NULL at the level means the bodies above it (a city's own departments at county level: 市本级)."""
+    keys = list(LEVELS[: LEVELS.index(level) + 1])
+    sums = ["reports", "agencies", "new_received", "disclosed", "handled", "review_total", "review_corrected",
+            "suit_total", "suit_corrected"]
+    out = districts.groupby(keys, dropna=False, as_index=False, sort=False)[sums].sum(min_count=1)
+    for lower in LEVELS[len(keys):]:
+        out[lower] = None
+    out["disclosure_rate"] = out["disclosed"] / out["handled"].where(out["handled"] != 0)
+    parent = {"province": None, "city": "province", "county": "city"}[level]
+
+    def name(row: pd.Series) -> str:
+        if pd.notna(row[level]):
+            return str(row[level])
+        above = row[parent] if parent else None
+        return f"{above}（本级）" if above is not None and pd.notna(above) else "（地区未识别）"
+
+    out["name"] = out.apply(name, axis=1) if not out.empty else pd.Series(dtype=str)
+    return out.sort_values("new_received", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def drill_down(ctx: PageContext, regions: pd.DataFrame, level: str, event) -> None:
+    """`regions` is what the region chart drew (same row order), `event` its selection.
+
+    A province or city opens the next level down (the sidebar filters follow, so does the URL); a county
+    — or the bodies of a level itself (本级) — lists its agencies, an agency its reports."""
     st.subheader(t("drill.header"))
-    labels = list(districts.index)
-    names = [
-        r.county if pd.notna(r.county) else (r.city if pd.notna(r.city) and r.city != r.province else r.province)
-        for r in districts.itertuples()
-    ]
+    labels = list(regions.index)
+    names = list(regions["name"])
     clicked = _selected_point(event)
-    choice_key = "drill_district"
+    choice_key = f"drill_{level}"
     # A click selects the region once; the selectbox may change it afterwards while the bar stays selected.
     if clicked != st.session_state.get("drill_last_click"):
         st.session_state["drill_last_click"] = clicked
@@ -60,12 +92,26 @@ def drill_down(ctx: PageContext, districts: pd.DataFrame, event) -> None:
     )
     if chosen is None:
         return
-    region = districts.loc[chosen]
-    params = ctx.params(province=region.province, city=region.city, county=region.county)
-    agencies = db.query("app_agency_summary", params)
-    if pd.isna(region.county):  # the city- or province-level bodies only, not the counties under them
-        agencies = agencies[agencies.county.isna()]
-    name = names[labels.index(chosen)]
+    region = regions.loc[chosen]
+    if level != "county" and pd.notna(region[level]):
+        # go one level down: the filters (and the URL) now name this region
+        del st.session_state[choice_key]
+        st.session_state["drill_last_click"] = None
+        for key in LEVELS:
+            if key in st.query_params:
+                del st.query_params[key]
+        for key in LEVELS[: LEVELS.index(level) + 1]:
+            st.query_params[key] = region[key]
+        st.rerun()
+    _agencies_of(ctx, region, level, names[labels.index(chosen)], chosen)
+
+
+def _agencies_of(ctx: PageContext, region: pd.Series, level: str, name: str, chosen: int) -> None:
+    region_params = {k: (None if pd.isna(region[k]) else region[k]) for k in LEVELS}
+    agencies = db.query("app_agency_summary", ctx.params(**region_params))
+    for key in LEVELS[LEVELS.index(level):]:
+        if pd.isna(region[key]):  # 本级: the bodies of the level above only, not those of the regions below
+            agencies = agencies[agencies[key].isna()]
     st.markdown(f"**{t('drill.agencies_of', district=name)}**")
     shown = pd.DataFrame({
         t("col.agency"): agencies["agency"],
@@ -78,7 +124,7 @@ def drill_down(ctx: PageContext, districts: pd.DataFrame, event) -> None:
     })
     selection = table(shown, ctx=ctx, query="app_agency_summary", key="drill_agencies",
                       name=t("drill.agencies_of", district=name), on_select="rerun", selection_mode="single-row")
-    agency_key = f"drill_agency_{chosen}"
+    agency_key = f"drill_agency_{level}_{chosen}"
     rows = getattr(getattr(selection, "selection", None), "rows", None) or []
     if rows:
         st.session_state[agency_key] = agencies["agency"].iloc[rows[0]]
@@ -89,7 +135,6 @@ def drill_down(ctx: PageContext, districts: pd.DataFrame, event) -> None:
                           format_func=lambda a, none=t("drill.none"): none if a is None else a)
     if agency is None:
         return
-    reports = db.query("agency_reports", ctx.params(agencies=[agency], province=region.province,
-                                                     city=region.city, county=region.county))
+    reports = db.query("agency_reports", ctx.params(agencies=[agency], **region_params))
     st.markdown(f"**{t('drill.reports_of', agency=agency)}**")
     report_links(ctx, reports, key=f"drill_reports_{chosen}")

@@ -179,9 +179,10 @@ def _apply_url(url: dict[str, list[str]], regions: pd.DataFrame, years: list[int
 
     agencies = url.get("agency", [])
     if agencies:
-        known = set(
-            db.query("app_filter_agencies", _region_params(province, city_choice, county_choice, kind)).agency
-        )
+        known = set(db.query(
+            "app_filter_agencies",
+            {**_region_params(province, city_choice, county_choice, kind), "agencies": agencies},
+        ).agency)
         for name in agencies:
             if name not in known:
                 bad("agency", name)
@@ -285,9 +286,13 @@ def filter_bar() -> tuple[Filters, list[str]]:
         format_func=lambda k, names={k: t(f"kind.{k}") for k in KINDS}, every=t("filter.all"): names.get(k, every),
     )
 
-    agency_rows = db.query("app_filter_agencies", _region_params(province, city, county, kind))
+    region = _region_params(province, city, county, kind)
+    # A national list has ~100,000 agencies: offer the first ones and ask for a region (one row more tells).
+    agency_rows = db.query("app_filter_agencies", {**region, "limit": MAX_AGENCY_OPTIONS + 1})
     options = list(agency_rows.agency[:MAX_AGENCY_OPTIONS])
-    chosen = [a for a in st.session_state.get(_K_AGENCIES, []) if a in set(agency_rows.agency)]
+    chosen = list(st.session_state.get(_K_AGENCIES, []))
+    if chosen:  # keep only the chosen agencies that the region (and kind) still holds
+        chosen = list(db.query("app_filter_agencies", {**region, "agencies": chosen}).agency)
     options += [a for a in chosen if a not in options]
     st.session_state[_K_AGENCIES] = chosen
     agencies = sb.multiselect(

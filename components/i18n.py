@@ -55,6 +55,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Database file not found: {path}. Load report files with `gongkai ingest` first.",
     ),
     "empty.scope": ("当前筛选条件下没有报告，请放宽筛选条件。", "No report matches the filters; widen them."),
+    "scope.too_many_agencies": (
+        "当前筛选范围内有 {n} 个单位，逐个单位的对比只在 {limit} 个单位以内显示。请在左侧选择省、市或县（区）缩小范围。",
+        "The filters select {n} agencies; agency-by-agency views are shown for up to {limit}. Choose a region on the left.",
+    ),
     "empty.chart": ("当前筛选条件下没有可显示的数据。", "Nothing to show for the current filters."),
     "error.page": (
         "页面出错，未能显示：{error}。请调整筛选条件后重试；如仍出错，请将网址发给维护人员。",
@@ -93,7 +97,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.help_rate": ("{num} / {den}", "{num} / {den}"),
     # charts and sections
     "chart.requests_trend": ("本年新收申请数量（按年度）", "Requests received by year"),
-    "chart.district": ("各地区对比", "Regions compared"),
+    "chart.regions.province": ("各省对比（本年新收申请）", "Provinces compared (requests received)"),
+    "chart.regions.city": ("各市对比（本年新收申请）", "Cities compared (requests received)"),
+    "chart.regions.county": ("各县（区）对比（本年新收申请）", "Counties compared (requests received)"),
     "chart.requests_handled": ("收到与办理申请（按年度）", "Requests received and handled by year"),
     "chart.outcome_mix": ("办理结果构成（按年度，占比）", "Outcome mix by year (share)"),
     "chart.refusal": ("不予公开、无法提供、不予处理的理由", "Reasons for refusal, unable to provide, not processed"),

@@ -28,6 +28,18 @@ class PageContext:
     filters: Filters
     reports: int  # reports inside the filters
     demo_reports: int  # of which 模拟数据
+    agencies: int = 0  # agencies inside the filters
+
+    # Agency-level views (one row or bar per agency) are for a region, not for a whole country: beyond this
+    # many agencies a page asks the user to choose a region instead of drawing 100,000 rows.
+    AGENCY_VIEW_LIMIT = 2000
+
+    def agency_views(self) -> bool:
+        """True when the filters select few enough agencies for agency-by-agency views; else says so."""
+        if self.agencies <= self.AGENCY_VIEW_LIMIT:
+            return True
+        st.info(t("scope.too_many_agencies", n=f"{self.agencies:,}", limit=f"{self.AGENCY_VIEW_LIMIT:,}"))
+        return False
 
     @property
     def demo(self) -> bool:
@@ -110,7 +122,8 @@ def chart(title: str, drawn: tuple[Any, pd.DataFrame], *, ctx: PageContext, quer
 
     With `select`, clicking a bar reruns the page and the selection is returned."""
     fig, df = drawn
-    st.subheader(title)
+    if title:
+        st.subheader(title)
     if df.empty:
         st.info(t("empty.chart"))
         return None
@@ -119,5 +132,5 @@ def chart(title: str, drawn: tuple[Any, pd.DataFrame], *, ctx: PageContext, quer
     if show_table:
         with st.expander(t("export.data")):
             st.dataframe(df, hide_index=True, column_config=column_config(df), key=f"data_{key}")
-    export_buttons(df, name=title, query=query, filters=ctx.filters, demo=ctx.demo, key=key)
+    export_buttons(df, name=title or query, query=query, filters=ctx.filters, demo=ctx.demo, key=key)
     return event

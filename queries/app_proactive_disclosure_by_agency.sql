@@ -1,7 +1,7 @@
 -- Proactive disclosure (表二, 第二十条) by agency, over the years inside the filters.
--- Grain: one row per agency.
+-- Grain: one row per agency, the $top agencies (NULL = all) by 行政许可 decisions.
 -- Parameters (NULL = no filter): $year_from, $year_to, $province, $city, $county, $kind, $agencies (VARCHAR[]),
---   $include_demo (NULL = true).
+--   $include_demo (NULL = true), $top.
 -- Output: agency_id, agency, reports, license_decisions, penalty_decisions, coercion_decisions,
 --   reports_2021_format, normative_issued, normative_in_force, fee_amount_wan.
 -- Comparable across formats: only the 处理决定数量 columns. normative_* and fee_amount_wan sum 2021-format
@@ -31,3 +31,4 @@ SELECT
 FROM scope
 GROUP BY agency_id, agency
 ORDER BY license_decisions DESC NULLS LAST, agency
+LIMIT $top

@@ -1,10 +1,11 @@
 -- Administrative review and litigation (表四) by agency, over the years inside the filters.
--- Grain: one row per agency × case type (review = 行政复议; suit = 行政诉讼, 未经复议直接起诉 + 复议后起诉).
+-- Grain: one row per agency × case type (review = 行政复议; suit = 行政诉讼, 未经复议直接起诉 + 复议后起诉),
+--   for the $top agencies (NULL = all) with the most cases.
 -- Parameters (NULL = no filter): $year_from, $year_to, $province, $city, $county, $kind, $agencies (VARCHAR[]),
---   $include_demo (NULL = true).
+--   $include_demo (NULL = true), $top.
 -- Output: agency_id, agency, case_type, case_label, upheld, corrected, other, pending, total, correction_rate.
 -- correction_rate = 结果纠正 / 总计 (总计 includes 尚未审结), summed first; NULL when 总计 is 0.
--- Only agencies with at least one case are listed. Comparable across formats: 表四 is the same in both.
+-- Only agencies with at least one case are listed, busiest first. Comparable across formats: 表四 is the same in both.
 WITH scope AS (
     SELECT *
     FROM report_wide
@@ -40,10 +41,17 @@ cases AS (
     SELECT agency_id, agency, 'suit', '行政诉讼', 2,
            suit_upheld, suit_corrected, suit_other, suit_pending, suit_total
     FROM by_agency
+),
+busiest AS (
+    SELECT agency_id, coalesce(review_total, 0) + suit_total AS cases
+    FROM by_agency
+    WHERE coalesce(review_total, 0) + suit_total > 0
+    ORDER BY cases DESC, agency_id
+    LIMIT $top
 )
 SELECT
-    agency_id, agency, case_type, case_label, upheld, corrected, other, pending, total,
-    corrected / nullif(total, 0) AS correction_rate
-FROM cases
-WHERE agency_id IN (SELECT agency_id FROM cases WHERE total > 0)
-ORDER BY agency, position
+    c.agency_id, c.agency, c.case_type, c.case_label, c.upheld, c.corrected, c.other, c.pending, c.total,
+    c.corrected / nullif(c.total, 0) AS correction_rate
+FROM cases c
+JOIN busiest b USING (agency_id)
+ORDER BY b.cases DESC, c.agency, c.position

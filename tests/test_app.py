@@ -242,18 +242,21 @@ def test_sql_injection_in_the_url_changes_nothing(dashboard_db, use_db, params):
 def test_drill_from_a_district_to_a_report(dashboard_db, use_db):
     use_db(dashboard_db)
     at = run_app()
-    districts = at.selectbox(key="drill_district")
-    at.selectbox(key="drill_district").select_index(districts.options.index("清江浦区")).run()
-    no_failure(at)
+    # provinces → 江苏省's cities → 淮安市's counties: each step moves the filters and the URL one level down
+    for level, name in (("province", "江苏省"), ("city", "淮安市"), ("county", "清江浦区")):
+        box = at.selectbox(key=f"drill_{level}")
+        box.select_index(box.options.index(name)).run()
+        no_failure(at)
+    assert dict(at.query_params) == {"province": "江苏省", "city": "淮安市"}  # a county lists its agencies
     agency_box = next(s for s in at.selectbox if s.key and s.key.startswith("drill_agency_"))
     assert set(agency_box.options) - {"（请选择）"} == {"清江浦区人民政府", "清江浦区教育局", "清江浦区卫生健康委员会"}
     agency_box.set_value("清江浦区教育局").run()
     links = [pl.proto for pl in at.get("page_link")]
     ids = sql(dashboard_db, "SELECT report_id, year FROM report_wide WHERE agency = '清江浦区教育局' ORDER BY year")
-    # 2022 and 2024 (2023 is missing), each opening 报告详情 on its report id
-    assert [(p.label, p.query_string) for p in links] == [
-        (f"打开 {year} 年度报告（模拟数据）", f"report={rid}") for rid, year in ids
-    ]
+    # 2022 and 2024 (2023 is missing), each opening 报告详情 on its report id with the filters kept
+    assert [p.label for p in links] == [f"打开 {year} 年度报告（模拟数据）" for _, year in ids]
+    for p, (rid, _) in zip(links, ids):
+        assert p.query_string.endswith(f"report={rid}") and "city=" in p.query_string
 
 
 def test_report_detail_lays_out_the_report_and_flags_cells(dashboard_db, use_db):
