@@ -1,0 +1,490 @@
+"""Bad input, every reader: whatever bytes arrive, `parse_bytes` gives a Report or a ReadError with a
+Chinese message — never another exception, never a hang — and the CLI turns a ReadError into one
+Chinese line and exit status 2 (`gongkai parse`) or a failed file beside the stored ones (`gongkai ingest`).
+
+Inputs: random bytes (alone and behind each format's signature, so every reader sees them), real and
+rendered reports truncated and corrupted (bytes, and the XML inside a DOCX), HTML mutated with table
+markup, HTML without tables, absurdly wide and deep tables, mixed and wrong encodings, a DOCX zip bomb
+and a PDF without a text layer (a scan).
+
+Run with `-s` to see how many inputs each reader got (`FUZZ_COUNTS`)."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gongkai import template as T
+from gongkai.demo.render import random_report, render_docx, render_html, render_markdown, render_pdf, render_text
+from gongkai.document import ReadError
+from gongkai.parser import parse_bytes
+from gongkai.readers import sniff_format
+from gongkai.report import Report
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# One parse of a real report takes well under a second; a bad file gets ten times that before it counts as a hang.
+TIME_LIMIT_S = 10.0
+CJK = re.compile(r"[\u4e00-\u9fff]")
+UNEXPECTED = "文件无法解析（"  # parse_bytes' wording for an exception the reader did not turn into a ReadError
+
+# FUZZ_EXAMPLES raises the number of inputs per test for a longer hunt than CI's.
+FUZZ = settings(deadline=None, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), suppress_health_check=[HealthCheck.too_slow,
+                                                                        HealthCheck.data_too_large])
+FUZZ_COUNTS: Counter[str] = Counter()  # inputs parsed, by the reader that got them and the outcome
+
+# ---------------------------------------------------------------- the samples mutated below
+SPEC = random_report(random.Random(7), "2021", agency="洪泽区教育局", year=2024)
+SAMPLES = {
+    "pdf_real": (FIXTURES / "hongze_2024.pdf").read_bytes(),
+    "html_real": (FIXTURES / "pingtan_2022.html").read_bytes(),
+    "text_real": (FIXTURES / "000_604589b9a90ba4e6.txt").read_bytes(),
+    "docx": render_docx(SPEC),
+    "pdf": render_pdf(SPEC),
+    "html_gbk": render_html(SPEC, encoding="gbk"),
+    "markdown": render_markdown(SPEC),
+}
+
+
+class Hang(BaseException):
+    """Raised by the alarm: a BaseException, so that no `except Exception` in the code under test hides it."""
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Interrupt Python code running longer than `seconds` (a loop that never ends fails the test
+    instead of hanging the suite)."""
+
+    def on_alarm(signum, frame):
+        raise Hang(f"parsing took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def parse_or_refuse(data: bytes) -> Report | ReadError:
+    """parse_bytes(data), which must return a Report or raise a ReadError in Chinese, in bounded time."""
+    reader = sniff_format(data) if data.strip() else "empty"
+    start = time.monotonic()
+    try:
+        with time_limit(TIME_LIMIT_S):
+            result: Report | ReadError = parse_bytes(data, "fuzz")
+    except ReadError as exc:
+        result = exc
+    elapsed = time.monotonic() - start
+    assert elapsed < TIME_LIMIT_S, f"{elapsed:.1f} s for {len(data)} bytes"  # C code is not interrupted by the alarm
+    if isinstance(result, ReadError):
+        message = str(result)
+        assert CJK.search(message), message
+        assert "\n" not in message, message
+        # parse_bytes turns an exception a reader did not expect into a ReadError, so the user still gets one
+        # line; the fuzzer holds the readers to more: every refusal says what is wrong with the file.
+        assert not message.startswith(UNEXPECTED), f"{message} from {result.__cause__!r}"
+    else:
+        assert isinstance(result, Report)
+    FUZZ_COUNTS[f"{reader} {'report' if isinstance(result, Report) else 'refused'}"] += 1
+    return result
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_counts():
+    yield
+    print("\nFUZZ_COUNTS " + json.dumps(dict(sorted(FUZZ_COUNTS.items())), ensure_ascii=False))
+
+
+def refused(data: bytes) -> str:
+    result = parse_or_refuse(data)
+    assert isinstance(result, ReadError), f"read as a report: {result.agency} {result.year}"
+    return str(result)
+
+
+# ---------------------------------------------------------------- random bytes
+SIGNATURES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"<html><body>", b"<table><tr><td>", b"| a | b |\n|---|---|\n",
+              b"\xef\xbb\xbf", b"\xff\xfe", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]
+
+
+@FUZZ
+@given(st.sampled_from(SIGNATURES), st.binary(max_size=4096))
+def test_random_bytes_behind_every_signature(signature, noise):
+    parse_or_refuse(signature + noise)
+
+
+@FUZZ
+@given(st.text(max_size=2000), st.sampled_from(["utf-8", "gb18030", "utf-16-le", "big5"]))
+def test_random_text_in_any_encoding(text, encoding):
+    parse_or_refuse(text.encode(encoding, errors="replace"))
+
+
+# ---------------------------------------------------------------- real files cut short or damaged
+@FUZZ
+@given(st.sampled_from(sorted(SAMPLES)), st.floats(0, 1, exclude_max=True))
+def test_truncated(name, fraction):
+    data = SAMPLES[name]
+    parse_or_refuse(data[: int(len(data) * fraction)])
+
+
+@FUZZ
+@given(st.sampled_from(sorted(SAMPLES)), st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=1, max_size=8)),
+                                                  min_size=1, max_size=20))
+def test_corrupted_bytes(name, damage):
+    data = bytearray(SAMPLES[name])
+    for where, junk in damage:
+        at = int(len(data) * where)
+        data[at : at + len(junk)] = junk
+    parse_or_refuse(bytes(data))
+
+
+@FUZZ
+@given(st.sampled_from(["pdf_real", "pdf"]), st.floats(0.5, 1, exclude_max=True),
+       st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=1, max_size=4)), max_size=6))
+def test_pdf_cut_and_damaged(name, keep, damage):
+    """PDFs get their own share: PDFium repairs much of what it is given, so the reader sees pages with
+    broken streams, missing objects and lost cross-references rather than a plain refusal."""
+    data = bytearray(SAMPLES[name][: int(len(SAMPLES[name]) * keep)])
+    for where, junk in damage:
+        at = int(len(data) * where)
+        data[at : at + len(junk)] = junk
+    parse_or_refuse(bytes(data))
+
+
+def docx_with(document_xml: bytes, base: bytes = SAMPLES["docx"], extra: dict[str, bytes] | None = None) -> bytes:
+    """The rendered DOCX with word/document.xml replaced (a well-formed zip around damaged XML)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, document_xml if info.filename == "word/document.xml" else src.read(info))
+        for name, content in (extra or {}).items():
+            dst.writestr(name, content)
+    return out.getvalue()
+
+
+with zipfile.ZipFile(io.BytesIO(SAMPLES["docx"])) as _zf:
+    DOCUMENT_XML = _zf.read("word/document.xml")
+
+# Pieces of WordprocessingML dropped into the body at random: merges, spans, nesting, numbering.
+DOCX_PIECES = [b"<w:tbl>", b"</w:tbl>", b"<w:tr>", b"</w:tr>", b"<w:tc>", b"</w:tc>", b"<w:p>", b"</w:p>",
+               b'<w:gridSpan w:val="99999"/>', b'<w:gridSpan w:val="-3"/>', b'<w:vMerge w:val="restart"/>', b"<w:vMerge/>",
+               b'<w:hMerge w:val="continue"/>', b'<w:gridBefore w:val="x"/>', b'<w:numPr><w:numId w:val="1"/></w:numPr>',
+               b"<w:t>\xe5\xb9\xb4</w:t>", b"<!ENTITY x 'y'>", b"&x;", b"\x00", b"\xff"]
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.sampled_from(DOCX_PIECES) | st.binary(max_size=16),
+                          st.integers(0, 64)), min_size=1, max_size=12))
+def test_docx_with_damaged_xml(edits):
+    xml = bytearray(DOCUMENT_XML)
+    for where, piece, cut in edits:
+        at = int(len(xml) * where)
+        xml[at : at + cut] = piece
+    parse_or_refuse(docx_with(bytes(xml)))
+
+
+# HTML pieces that break tables: stray and unclosed cells, absurd spans, nested tables, escaped markup.
+HTML_PIECES = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th colspan=0>", '<td rowspan="0">',
+               '<td colspan="99999999999">', "<td rowspan=-1>", "<tbody>", "</tbody>", "<thead>", "<p>", "<br>",
+               "<script>var s = '<table><tr><td>1</td></tr></table>';</script>", "&lt;table&gt;", "<!--", "-->",
+               "<td>总计</td>", "<td>1,234</td>", "<td>—</td>", "\x00", "\ufffd"]
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.sampled_from(HTML_PIECES) | st.text(max_size=10),
+                          st.integers(0, 200)), min_size=1, max_size=30))
+def test_html_with_damaged_tables(edits):
+    page = SAMPLES["html_real"].decode("utf-8")
+    for where, piece, cut in edits:
+        at = int(len(page) * where)
+        page = page[:at] + piece + page[at + cut:]
+    parse_or_refuse(page.encode("utf-8"))
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["drop", "repeat", "swap", "blank", "number"])),
+                min_size=1, max_size=30), st.sampled_from(["text_real", "markdown"]))
+def test_text_reports_with_lines_moved(edits, name):
+    """Line-level damage to a text/Markdown report: the mapper meets tables missing rows, rows twice,
+    labels out of order and numbers where labels should be."""
+    lines = SAMPLES[name].decode("utf-8").split("\n")
+    for at, what in edits:
+        i = at % len(lines)
+        if what == "drop":
+            del lines[i]
+        elif what == "repeat":
+            lines.insert(i, lines[i])
+        elif what == "swap":
+            j = (i * 7 + 3) % len(lines)
+            lines[i], lines[j] = lines[j], lines[i]
+        elif what == "blank":
+            lines[i] = re.sub(r"\d+", "", lines[i])
+        else:
+            lines[i] = re.sub(r"[^\t|]+", "99999999999999999999", lines[i])
+        if not lines:
+            lines = [""]
+    parse_or_refuse("\n".join(lines).encode("utf-8"))
+
+
+# Every label the template prints, cut at " / " where a figure's label names its row and column.
+TEMPLATE_WORDS = sorted({part for f in T.FIGURES for label in (f.label_2019, f.label_2021) if label
+                         for part in label.split(" / ")} | set(T.TABLE_TITLES.values())
+                        | {row.label for row in T.T3_ROWS} | {label for _, label in T.T3_COLUMNS + T.T4_COLUMNS + T.T4_ROWS})
+CELL_TEXTS = st.sampled_from(TEMPLATE_WORDS) | st.sampled_from(["", "0", "12", "3.5", "-", "—", "无", "1,234", "９", "1e9"])
+CELL_EDITS = st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["text", "spans", "drop", "repeat"]), CELL_TEXTS,
+                                st.integers(0, 30), st.integers(0, 12)), min_size=1, max_size=25)
+HTML_CELL = re.compile(r"<td[^>]*>.*?</td>", re.S)
+DOCX_CELL = re.compile(rb"<w:tc>.*?</w:tc>", re.S)
+
+
+def rewrite(source, pattern: re.Pattern, edits, make):
+    """`source` with cells that `pattern` finds rewritten by (where, what, text, rowspan, colspan) edits;
+    `make(text, rowspan, colspan)` writes one cell.  Markup between cells (row ends) stays."""
+    pieces = pattern.split(source)  # the markup between cells
+    cells = pattern.findall(source)
+    for at, what, text, rowspan, colspan in edits:
+        i = at % len(cells)
+        if what == "text":
+            cells[i] = make(text, 1, 1)
+        elif what == "spans":
+            cells[i] = make(text, rowspan, colspan)
+        elif what == "drop":
+            cells[i] = source[:0]
+        else:
+            cells[i] = cells[i] * 2
+    out = [pieces[0]]
+    for cell, after in zip(cells, pieces[1:]):
+        out += [cell, after]
+    return source[:0].join(out)
+
+
+@FUZZ
+@given(CELL_EDITS, st.sampled_from(["html", "docx"]))
+def test_report_tables_with_cells_changed(edits, kind):
+    """The rendered report with cells of its tables rewritten: the template's labels and numbers in the
+    wrong places, random row and column spans (0 included: in HTML it means "to the end of the group"),
+    cells dropped and doubled.  Tables the mapper half recognises are where it has the most to decide."""
+    if kind == "html":
+        def td(text, rowspan, colspan):
+            return f'<td rowspan="{rowspan}" colspan="{colspan}">{text}</td>'
+
+        parse_or_refuse(rewrite(render_html(SPEC).decode(), HTML_CELL, edits, td).encode())
+    else:
+        def tc(text, rowspan, colspan):
+            merge = '<w:vMerge w:val="restart"/>' if rowspan > 1 else "<w:vMerge/>" if rowspan == 0 else ""
+            return (f'<w:tc><w:tcPr><w:gridSpan w:val="{colspan}"/>{merge}</w:tcPr>'
+                    f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>").encode()
+
+        parse_or_refuse(docx_with(rewrite(DOCUMENT_XML, DOCX_CELL, edits, tc)))
+
+
+# ---------------------------------------------------------------- no tables, huge tables
+@FUZZ
+@given(st.lists(st.text(min_size=1, max_size=80), max_size=20))
+def test_html_without_tables_is_not_a_report(paragraphs):
+    page = "<html><head><meta charset='utf-8'><title>通知</title></head><body>" + "".join(
+        f"<p>{p}</p>" for p in ["关于2024年政府信息公开工作的通知", *paragraphs]) + "</body></html>"
+    message = refused(page.encode("utf-8"))
+    assert message == "不是政府信息公开工作年度报告：没有找到表二、表三、表四中的任何一张表" or "HTML" in message
+
+
+def wide_rows(columns: int, rows: int = 3) -> list[list[str]]:
+    return [["总计" if c == 0 else str(r * columns + c) for c in range(columns)] for r in range(rows)]
+
+
+def docx_table(rows: list[list[str]]) -> bytes:
+    body = "".join("<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{cell}</w:t></w:r></w:p></w:tc>" for cell in row)
+                   + "</w:tr>" for row in rows)
+    return f'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl>{body}</w:tbl></w:body></w:document>'.encode()
+
+
+def html_table(rows: list[list[str]]) -> bytes:
+    return ("<html><body><table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+            + "</table></body></html>").encode()
+
+
+WIDE = 5000
+WIDE_INPUTS = {
+    "html": html_table(wide_rows(WIDE)),
+    "docx": docx_with(docx_table(wide_rows(WIDE))),
+    "markdown": ("\n".join("| " + " | ".join(row) + " |" for row in [wide_rows(WIDE)[0], ["---"] * WIDE, *wide_rows(WIDE)[1:]])).encode(),
+    "text": "\n".join("\t".join(row) for row in wide_rows(WIDE)).encode(),
+    "html_spans": b"<table><tr>" + b'<td colspan="1000" rowspan="65534">x</td>' * WIDE + b"</tr><tr><td>1</td></tr></table>",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WIDE_INPUTS))
+def test_five_thousand_columns(kind):
+    assert sniff_format(WIDE_INPUTS[kind]) == kind.split("_")[0]
+    parse_or_refuse(WIDE_INPUTS[kind])
+
+
+def nested_docx(depth: int) -> bytes:
+    return docx_with(
+        ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+         + "<w:tbl><w:tr><w:tc>" * depth + "<w:p><w:r><w:t>总计</w:t></w:r></w:p>" + "</w:tc></w:tr></w:tbl>" * depth
+         + "</w:body></w:document>").encode())
+
+
+DEEP = 2000
+DEEP_INPUTS = {
+    "html": ("<table><tr><td>" * DEEP + "总计 1" + "</td></tr></table>" * DEEP).encode(),
+    "html_unclosed": b"<table><tr><td>" * DEEP,
+    "docx": nested_docx(DEEP),  # deeper than libxml2 parses (2,048 elements): refused as unreadable XML
+    "docx_680": nested_docx(680),  # as deep as libxml2 parses: the walker's nesting
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP_INPUTS))
+def test_two_thousand_nested_tables(kind):
+    parse_or_refuse(DEEP_INPUTS[kind])
+
+
+# ---------------------------------------------------------------- encodings
+ENCODINGS = ["utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "shift_jis", "latin-1"]
+LABELS = [None, "utf-8", "gb2312", "gbk", "big5", "utf-16", "iso-8859-1", "x-unknown", "windows-1252"]
+
+
+@FUZZ
+@given(st.sampled_from(ENCODINGS), st.sampled_from(LABELS), st.sampled_from(ENCODINGS), st.floats(0, 1))
+def test_mixed_and_wrong_encodings(encoding, label, second_encoding, split):
+    """The rendered report in one encoding, declared as another, its tail in a third."""
+    page = render_html(SPEC).decode("utf-8")
+    page = re.sub(r"<meta[^>]*charset[^>]*>", "", page, flags=re.I)
+    if label:
+        page = page.replace("<head>", f'<head><meta charset="{label}">', 1)
+    at = int(len(page) * split)
+    data = page[:at].encode(encoding, errors="replace") + page[at:].encode(second_encoding, errors="replace")
+    result = parse_or_refuse(data)
+    if encoding == second_encoding and encoding in ("utf-8", "utf-8-sig", "gbk", "gb18030"):
+        assert isinstance(result, Report) and result.agency == "洪泽区教育局"  # readable encodings still read
+
+
+# ---------------------------------------------------------------- a zip bomb and a scan
+@functools.cache
+def zip_bomb(inflated_mb: int) -> bytes:
+    """A valid DOCX whose document.xml inflates from about a megabyte to `inflated_mb` MB."""
+    head = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", b"<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as member:
+            member.write(head)
+            block = b" " * (1 << 20)
+            for _ in range(inflated_mb):
+                member.write(block)
+            member.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return out.getvalue()
+
+
+def test_docx_zip_bomb_is_refused_without_inflating_it():
+    bomb = zip_bomb(300)  # 300 MB of XML (beyond the reader's 200 MB) in 300 KB
+    assert len(bomb) < 400 * 1024
+    start = time.monotonic()
+    assert refused(bomb) == "文件解压后过大，疑似异常文件，已拒绝读取"
+    assert time.monotonic() - start < 1.0  # refused from the declared size, not after inflating
+
+
+def scanned_pdf() -> bytes:
+    """A page with an image and shapes but no text: what a scanner produces."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    from PIL import Image
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    scan = Image.new("L", (200, 280), 230)
+    for x in range(20, 180):
+        for y in range(40, 44):
+            scan.putpixel((x, y), 20)
+    page.drawImage(ImageReader(scan), 30, 30, width=535, height=780)
+    page.grid([50, 200, 350, 500], [100, 300, 500, 700])  # ruled like a table, but nothing to read in it
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def test_pdf_without_text_layer_needs_ocr():
+    assert refused(scanned_pdf()) == "PDF 没有文字层（可能是扫描件），需要先做 OCR 识别"
+
+
+# ---------------------------------------------------------------- the CLI
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gongkai", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+BAD_FILES = {
+    "bomb.docx": lambda: zip_bomb(300),
+    "scan.pdf": scanned_pdf,
+    "cut.pdf": lambda: SAMPLES["pdf_real"][: len(SAMPLES["pdf_real"]) // 2],
+    "cut.docx": lambda: SAMPLES["docx"][:-100],
+    "noise.bin": lambda: random.Random(1).randbytes(5000),
+    "wide.html": lambda: WIDE_INPUTS["html"],
+    "notice.html": lambda: "<html><body><p>关于开展检查的通知</p></body></html>".encode("gbk"),
+}
+
+
+def test_gongkai_parse_gives_one_chinese_line_and_status_2(tmp_path):
+    for name in ["bomb.docx", "scan.pdf", "cut.pdf", "noise.bin", "notice.html"]:
+        make = BAD_FILES[name]
+        path = tmp_path / name
+        path.write_bytes(make())
+        out = run_cli("parse", str(path))
+        assert out.returncode == 2, (name, out.stdout, out.stderr)
+        lines = out.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"错误：{path}："), (name, out.stderr)
+        assert CJK.search(lines[0][len(f"错误：{path}："):]), (name, out.stderr)
+        assert "Traceback" not in out.stdout + out.stderr and out.stdout == ""
+
+
+def test_gongkai_ingest_lists_bad_files_as_failed_and_stores_the_good_ones(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = {}
+    for i, (render, suffix) in enumerate([(render_text, "txt"), (render_docx, "docx"), (render_pdf, "pdf"),
+                                          (render_html, "html")]):
+        spec = random_report(random.Random(i), "2021", agency="洪泽区教育局", year=2021 + i)
+        good[f"good_{i}.{suffix}"] = spec
+        (folder / f"good_{i}.{suffix}").write_bytes(render(spec))
+    bad_names = []
+    for name, make in BAD_FILES.items():
+        if name.endswith(".bin"):
+            name = "noise.txt"  # a report suffix, so ingest offers it to the parser
+        (folder / name).write_bytes(make())
+        bad_names.append(name)
+    db = tmp_path / "g.duckdb"
+    out = run_cli("ingest", str(folder), "--db", str(db), "--region", "江苏省/淮安市/洪泽区")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "Traceback" not in out.stdout + out.stderr
+    failed = {line.split("：")[1].split("/")[-1] for line in out.stdout.splitlines() if line.startswith("失败：")}
+    assert failed == set(bad_names), out.stdout
+    assert f"共 {len(good) + len(bad_names)} 个报告文件：导入 {len(good)} 个" in out.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert sorted(con.execute("SELECT source_file, year FROM reports").fetchall()) == sorted(
+            (name, spec.year) for name, spec in good.items())
+        # every good report whole: all the figures its file prints
+        for name, spec in good.items():
+            assert con.execute("SELECT count(*) FROM figures JOIN reports USING (report_id) WHERE source_file = ?",
+                               [name]).fetchone() == (len(spec.keys),)
+    finally:
+        con.close()
