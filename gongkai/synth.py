@@ -401,7 +401,7 @@ def _write_chunk(con, agencies: pd.DataFrame, region: pd.DataFrame, chunk: dict,
         " AS sha256, $format AS format, $at AS ingested_at, true AS is_demo FROM synth_reports",
         {"seed": str(seed), "format": SYNTH_FORMAT, "at": ingested_at},
     )
-    con.execute("INSERT INTO ingested_files SELECT sha256, source_file, report_id, ingested_at FROM reports"
+    con.execute("INSERT INTO ingested_files BY NAME SELECT sha256, source_file, report_id, ingested_at FROM reports"
                 " WHERE report_id BETWEEN $a AND $b", {"a": int(report_id[0]), "b": int(report_id[-1])})
     con.unregister("synth_reports")
 
@@ -413,7 +413,7 @@ def _write_chunk(con, agencies: pd.DataFrame, region: pd.DataFrame, chunk: dict,
         "value": pa.array(values[printed], mask=np.isnan(values[printed])),
     })
     con.register("synth_long", long)
-    con.execute('INSERT INTO figures SELECT l.report_id, k."table", k."row", k."column", l.value'
+    con.execute('INSERT INTO figures BY NAME SELECT l.report_id, k."table", k."row", k."column", l.value'
                 " FROM synth_long l JOIN synth_keys k USING (figure)")
     con.unregister("synth_long")
 
@@ -429,7 +429,7 @@ def _write_chunk(con, agencies: pd.DataFrame, region: pd.DataFrame, chunk: dict,
 
 
 _NARRATIVE_SQL = """
-INSERT INTO report_texts
+INSERT INTO report_texts BY NAME
 SELECT report_id,
        year || '年，' || agency || '认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外。'
        || '全年新收政府信息公开申请' || coalesce(t3_new_received_total, 0)::BIGINT || '件，上年结转'
@@ -437,6 +437,7 @@ SELECT report_id,
        || '件，结转下年度继续办理' || coalesce(t3_carried_forward_total, 0)::BIGINT || '件。'
        || '全年因政府信息公开被申请行政复议' || coalesce(t4_review_total, 0)::BIGINT || '件、提起行政诉讼'
        || (coalesce(t4_suit_direct_total, 0) + coalesce(t4_suit_after_review_total, 0))::BIGINT || '件。'
+       AS narrative
 FROM report_wide
 """
 
@@ -498,12 +499,13 @@ def synthesize(db_path: str | os.PathLike[str], reports: int = DEFAULT_REPORTS, 
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
         con.register("synth_regions", region.reset_index(drop=True))
-        con.execute("INSERT INTO regions SELECT * FROM synth_regions")
+        con.execute("INSERT INTO regions BY NAME SELECT * FROM synth_regions")
         con.unregister("synth_regions")
         con.register("synth_agencies", agencies[["agency_id", "name", "name_key", "adcode", "kind"]])
-        con.execute("INSERT INTO agencies SELECT agency_id, name, name_key, adcode, kind, $source FROM synth_agencies",
+        con.execute("INSERT INTO agencies BY NAME SELECT agency_id, name, name_key, adcode, kind,"
+                    " $source AS region_source FROM synth_agencies",
                     {"source": regions.SOURCE_NAME})
-        con.execute("INSERT INTO agency_names SELECT agency_id, name FROM synth_agencies")
+        con.execute("INSERT INTO agency_names BY NAME SELECT agency_id, name FROM synth_agencies")
         con.unregister("synth_agencies")
         keys = pd.DataFrame({"figure": np.arange(len(_KEYS), dtype=np.int16),
                              "table": [k.split("/")[0] for k in _KEYS], "row": [k.split("/")[1] for k in _KEYS],
