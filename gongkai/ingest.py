@@ -554,6 +554,7 @@ def finish(con: duckdb.DuckDBPyConnection, changed_report_ids: Iterable[int] | N
     changed = None if changed_report_ids is None else set(changed_report_ids)
     store.refresh_wide(con, changed)
     crossyear.recompute(con)
+    store.refresh_finding_counts(con)
     # Re-sorting rewrites the whole wide table: worth it when the batch is a good part of the data (a first
     # load, a demo build), not for a few reports appended to a national database (zone maps barely suffer).
     total = con.execute("SELECT count(*) FROM report_wide").fetchone()[0]

@@ -241,9 +241,20 @@ with_combined AS (
     SELECT *,
     {combined}
     FROM built
+),
+finding_counts AS (
+    SELECT report_id,
+           count(*) FILTER (WHERE severity = 'error')::INTEGER AS errors,
+           count(*) FILTER (WHERE severity = 'warning')::INTEGER AS warnings
+    FROM findings
+    WHERE report_id IN (SELECT report_id FROM chosen)
+    GROUP BY report_id
 )
-SELECT *, {METRICS_SQL}
-FROM with_combined
+SELECT w.*, {METRICS_SQL},
+    coalesce(c.errors, 0) AS errors,     -- findings of the report (cross-year ones included);
+    coalesce(c.warnings, 0) AS warnings  -- kept current by refresh_finding_counts after the cross-year rules
+FROM with_combined w
+LEFT JOIN finding_counts c USING (report_id)
 """
 
 
@@ -501,6 +512,19 @@ def refresh_wide(con: duckdb.DuckDBPyConnection, report_ids: Iterable[int] | Non
            WHERE w.agency_id = a.agency_id
              AND (w.agency IS DISTINCT FROM a.name OR w.adcode IS DISTINCT FROM a.adcode
                   OR w.kind IS DISTINCT FROM a.kind)"""
+    )
+
+
+def refresh_finding_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """report_wide.errors / warnings from the findings table (after the cross-year rules changed it)."""
+    con.execute(
+        """UPDATE report_wide w SET errors = coalesce(c.errors, 0), warnings = coalesce(c.warnings, 0)
+           FROM (SELECT r.report_id,
+                        count(f.finding_id) FILTER (WHERE f.severity = 'error')::INTEGER AS errors,
+                        count(f.finding_id) FILTER (WHERE f.severity = 'warning')::INTEGER AS warnings
+                 FROM report_wide r LEFT JOIN findings f USING (report_id)
+                 GROUP BY r.report_id) c
+           WHERE w.report_id = c.report_id AND (w.errors <> c.errors OR w.warnings <> c.warnings)"""
     )
 
 

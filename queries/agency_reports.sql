@@ -1,11 +1,12 @@
 -- The reports of the agencies inside the filters (drill-down from an agency to its reports).
--- Grain: one row per report.
+-- Grain: one row per report (at most $limit, NULL = 1000, in region and agency order).
 -- Parameters (NULL = no filter): $year_from, $year_to, $province, $city, $county, $kind, $agencies (VARCHAR[]),
 --   $include_demo (NULL = true).
 -- Output: report_id, agency_id, agency, province, city, county, year, template, source_file, format, sha256,
 --   ingested_at, is_demo, errors, warnings.
 WITH scope AS (
-    SELECT report_id, agency_id, agency, province, city, county, year, template, source_file, is_demo
+    SELECT report_id, agency_id, agency, province, city, county, year, template, source_file, is_demo,
+           errors, warnings
     FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
@@ -15,21 +16,12 @@ WITH scope AS (
       AND ($kind IS NULL OR kind::VARCHAR = $kind)
       AND ($agencies IS NULL OR list_contains($agencies, agency))
       AND (coalesce($include_demo, true) OR NOT is_demo)
-),
-report_findings AS (
-    SELECT
-        report_id,
-        count(*) FILTER (WHERE severity = 'error') AS errors,
-        count(*) FILTER (WHERE severity = 'warning') AS warnings
-    FROM findings
-    WHERE report_id IN (SELECT report_id FROM scope)
-    GROUP BY report_id
+    ORDER BY province, city, county, agency, year
+    LIMIT coalesce($limit, 1000)
 )
 SELECT
     s.report_id, s.agency_id, s.agency, s.province, s.city, s.county, s.year, s.template::VARCHAR AS template,
-    s.source_file, r.format, r.sha256, r.ingested_at, s.is_demo,
-    coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings
+    s.source_file, r.format, r.sha256, r.ingested_at, s.is_demo, s.errors, s.warnings
 FROM scope s
 JOIN reports r USING (report_id)
-LEFT JOIN report_findings f USING (report_id)
 ORDER BY s.province, s.city, s.county, s.agency, s.year

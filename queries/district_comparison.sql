@@ -6,8 +6,10 @@
 --   review_total, review_corrected, suit_total, suit_corrected.
 -- 公开率 = (予以公开 + 部分公开) / （七）总计 over reports printing all three. Comparable across formats: all.
 WITH scope AS (
-    SELECT *
-    FROM report_metrics
+    -- only the columns used: report_wide has ~260
+    SELECT province, city, county, agency_id, t3_new_received_total, disclosed, handled,
+           t4_review_total, t4_review_corrected, suit_total, suit_corrected
+    FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
       AND ($province IS NULL OR province = $province)

@@ -1,6 +1,7 @@
 -- Missing-report matrix: for each agency inside the filters, which years of the range have a report.
 -- Grain: one row per agency × year of the range ($year_from..$year_to; NULL ends = the first/last year
---   any report inside the region filters has).
+--   any report inside the region filters has), for the first $limit agencies in region and name order
+--   (NULL = 200: a matrix is read for a district, not for the country).
 -- Parameters (NULL = no filter): $year_from, $year_to, $province, $city, $county, $kind, $agencies (VARCHAR[]),
 --   $include_demo (NULL = true).
 -- Output: agency_id, agency, province, city, county, year, has_report, report_id, template.
@@ -13,6 +14,8 @@ WITH agencies_in_scope AS (
       AND ($kind IS NULL OR kind::VARCHAR = $kind)
       AND ($agencies IS NULL OR list_contains($agencies, agency))
       AND (coalesce($include_demo, true) OR NOT is_demo)
+    ORDER BY province, city, county, agency
+    LIMIT coalesce($limit, 200)
 ),
 year_range AS (
     SELECT

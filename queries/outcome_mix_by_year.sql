@@ -7,8 +7,10 @@
 -- (t3_other_combined_total); （三）（四）（五） are the sums of their numbered rows (the template prints no subtotal).
 -- share = requests / the sum of all groups that year (the shares of a year add up to 1).
 WITH scope AS (
-    SELECT *
-    FROM report_metrics
+    -- only the columns used: report_wide has ~260
+    SELECT year, t3_granted_total, t3_partial_total, denied_total, unable_total, refused_total,
+           t3_other_combined_total
+    FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
       AND ($province IS NULL OR province = $province)

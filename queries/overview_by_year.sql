@@ -9,8 +9,10 @@
 -- errors / warnings count the findings of those reports (cross-year findings included, missing_year not).
 -- Comparable across formats: all of these.
 WITH scope AS (
-    SELECT *
-    FROM report_metrics
+    -- only the columns used: report_wide has ~260
+    SELECT year, agency_id, is_demo, t3_new_received_total, disclosed, handled,
+           t4_review_total, t4_review_corrected, suit_total, suit_corrected, errors, warnings
+    FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
       AND ($province IS NULL OR province = $province)
@@ -20,20 +22,11 @@ WITH scope AS (
       AND ($agencies IS NULL OR list_contains($agencies, agency))
       AND (coalesce($include_demo, true) OR NOT is_demo)
 ),
-report_findings AS (
-    SELECT
-        report_id,
-        count(*) FILTER (WHERE severity = 'error') AS errors,
-        count(*) FILTER (WHERE severity = 'warning') AS warnings
-    FROM findings
-    WHERE report_id IN (SELECT report_id FROM scope)
-    GROUP BY report_id
-),
 by_year AS (
     SELECT
         s.year,
         count(*) AS reports,
-        count(DISTINCT s.agency_id) AS agencies,
+        count(*) AS agencies,  -- one report per agency and year (UNIQUE), so no DISTINCT is needed
         count(*) FILTER (WHERE s.is_demo) AS demo_reports,
         sum(s.t3_new_received_total) AS new_received,
         sum(s.disclosed) FILTER (WHERE s.handled IS NOT NULL) AS disclosed,
@@ -42,10 +35,9 @@ by_year AS (
         sum(s.t4_review_corrected) AS review_corrected,
         sum(s.suit_total) AS suit_total,
         sum(s.suit_corrected) AS suit_corrected,
-        coalesce(sum(f.errors), 0) AS errors,
-        coalesce(sum(f.warnings), 0) AS warnings
+        sum(s.errors)::INTEGER AS errors,
+        sum(s.warnings)::INTEGER AS warnings
     FROM scope s
-    LEFT JOIN report_findings f USING (report_id)
     GROUP BY s.year
 )
 SELECT

@@ -8,8 +8,11 @@
 -- as 新制作/新公开/对外公开总数 and fees as 项目数, the 2021 format as 制发/废止/现行有效 and 收费金额 (万元): those
 -- columns sum 2021-format reports only (reports_2021_format says how many) and are NULL for a year without any.
 WITH scope AS (
-    SELECT *
-    FROM report_metrics
+    -- only the columns used: report_wide has ~260
+    SELECT year, template, t2_license_decisions, t2_penalty_decisions, t2_coercion_decisions,
+           t2_regulation_issued, t2_regulation_in_force, t2_normative_doc_issued, t2_normative_doc_repealed,
+           t2_normative_doc_in_force, t2_fee_amount
+    FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
       AND ($province IS NULL OR province = $province)

@@ -6,8 +6,13 @@
 -- Comparable across formats: all sixteen rows are printed by both formats with the same meaning.
 -- share_of_group = requests / the sum of the group's reasons that year.
 WITH scope AS (
-    SELECT *
-    FROM report_metrics
+    -- only the columns used: report_wide has ~260
+    SELECT year, t3_denied_secret_total, t3_denied_law_total, t3_denied_safety_total, t3_denied_third_party_total,
+           t3_denied_internal_total, t3_denied_process_total, t3_denied_case_file_total, t3_denied_query_total,
+           t3_unable_not_held_total, t3_unable_need_create_total, t3_unable_unclear_total,
+           t3_refused_petition_total, t3_refused_repeat_total, t3_refused_publication_total,
+           t3_refused_mass_total, t3_refused_confirm_total
+    FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
       AND ($province IS NULL OR province = $province)

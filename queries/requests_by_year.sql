@@ -7,8 +7,11 @@
 -- Comparable across the 2019 and 2021 formats: every figure here is printed by both.
 -- Sums skip blank cells (not reported); carry_forward_rate = 结转下年度 / (本年新收 + 上年结转), summed first.
 WITH scope AS (
-    SELECT *
-    FROM report_metrics
+    -- only the columns used: report_wide has ~260
+    SELECT year, t3_new_received_total, t3_carried_over_total, t3_total_total, t3_carried_forward_total, workload,
+           t3_new_received_natural_person, t3_new_received_commercial, t3_new_received_research,
+           t3_new_received_social_org, t3_new_received_legal_service, t3_new_received_other_org
+    FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
       AND ($province IS NULL OR province = $province)

@@ -6,8 +6,10 @@
 -- Comparable across formats: 表四 is the same in both.
 -- correction_rate = 结果纠正 / 总计 (总计 includes 尚未审结), summed over reports first; NULL when 总计 is 0.
 WITH scope AS (
-    SELECT *
-    FROM report_metrics
+    -- only the columns used: report_wide has ~260
+    SELECT year, t4_review_upheld, t4_review_corrected, t4_review_other, t4_review_pending, t4_review_total,
+           suit_upheld, suit_corrected, suit_other, suit_pending, suit_total
+    FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
       AND ($province IS NULL OR province = $province)

@@ -50,7 +50,7 @@ def test_schema_has_every_table_and_a_wide_column_per_figure(con):
         "natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")] + [
         "denied_total", "unable_total", "refused_total", "disclosed", "handled", "disclosure_rate",
         "review_correction_rate", "suit_upheld", "suit_corrected", "suit_other", "suit_pending", "suit_total",
-        "suit_correction_rate", "workload", "carry_forward_rate"]
+        "suit_correction_rate", "workload", "carry_forward_rate", "errors", "warnings"]
     assert [r[0] for r in con.execute("DESCRIBE report_metrics").fetchall()] == wide  # the older name
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
 
