@@ -9,11 +9,11 @@ from components.page import chart, guarded, page_body
 
 with guarded():
     ctx = page_body("page.compare")
-    if ctx is not None and ctx.agency_views():
+    if ctx is not None:
         f = ctx.filters
         years = [y for y in f.all_years if (f.year_from or y) <= y <= (f.year_to or y)] or list(f.all_years)
         year = st.selectbox(t("rank.year"), sorted(years, reverse=True), key="rank_year")
-        chart(t("chart.ranking"), charts.ranking(db.query("agency_ranking", ctx.params(year=year))), ctx=ctx,
+        chart(t("chart.ranking"), charts.ranking(db.query("agency_ranking", ctx.params(year=year, limit=50))), ctx=ctx,
               query="agency_ranking", key="ranking")
         chart(t("chart.heatmap"), charts.outcome_heatmap(db.query("agency_outcome_heatmap", ctx.params())),
               ctx=ctx, query="agency_outcome_heatmap", key="heatmap")

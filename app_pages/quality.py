@@ -11,6 +11,8 @@ from components.i18n import rule_label, t
 from components.page import chart, guarded, page_body, table
 
 TOP_AGENCIES = 30
+LIST_LIMIT = 1000  # findings listed (a country has tens of thousands: the charts above count them all)
+MATRIX_LIMIT = 200  # agencies in the missing-report matrix
 
 with guarded():
     ctx = page_body("page.quality")
@@ -28,8 +30,10 @@ with guarded():
                 chart(t("chart.findings_by_agency"), charts.findings_by(by_agency, "agency"), ctx=ctx,
                       query="app_findings_by_agency", key="findings_by_agency", show_table=False)
         st.subheader(t("chart.findings_list"))
-        if not by_rule.empty and ctx.agency_views():
-            findings = db.query("findings_list", ctx.params())
+        if not by_rule.empty:
+            findings = db.query("findings_list", ctx.params(limit=LIST_LIMIT))
+            if len(findings) >= LIST_LIMIT:
+                st.caption(t("quality.list_limited", n=f"{LIST_LIMIT:,}"))
             listed = pd.DataFrame({
                 t("col.agency"): findings["agency"],
                 t("col.year"): findings["year"],
@@ -47,8 +51,9 @@ with guarded():
                   config={t("col.link"): st.column_config.LinkColumn(t("col.link"), display_text=t("quality.link")),
                           t("col.year"): st.column_config.NumberColumn(t("col.year"), format="%d")})
         st.subheader(t("chart.missing"))
-        if ctx.agency_views():
-            missing = db.query("missing_reports", ctx.params())
-            gaps = int((~missing["has_report"].astype(bool)).sum()) if not missing.empty else 0
-            chart("", charts.missing_matrix(missing), ctx=ctx, query="missing_reports", key="missing")
-            st.caption(t("quality.missing_count", n=gaps) if gaps else t("quality.missing_none"))
+        missing = db.query("missing_reports", ctx.params(limit=MATRIX_LIMIT))
+        if missing["agency_id"].nunique() >= MATRIX_LIMIT:
+            st.caption(t("quality.matrix_limited", n=f"{MATRIX_LIMIT:,}"))
+        gaps = int((~missing["has_report"].astype(bool)).sum()) if not missing.empty else 0
+        chart("", charts.missing_matrix(missing), ctx=ctx, query="missing_reports", key="missing")
+        st.caption(t("quality.missing_count", n=gaps) if gaps else t("quality.missing_none"))

@@ -27,7 +27,13 @@ def _requested_report() -> int | None:
     return report_id
 
 
+MAX_REPORT_CHOICES = 5000
+
+
 def _choose_report(ctx) -> None:
+    if ctx.reports > MAX_REPORT_CHOICES:  # a national list of 600,000 reports is no choice: narrow first
+        st.info(t("report.too_many", n=f"{ctx.reports:,}", limit=f"{MAX_REPORT_CHOICES:,}"))
+        return
     reports = db.query("agency_reports", ctx.params())
     if reports.empty:
         st.info(t("empty.scope"))

@@ -55,10 +55,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Database file not found: {path}. Load report files with `gongkai ingest` first.",
     ),
     "empty.scope": ("当前筛选条件下没有报告，请放宽筛选条件。", "No report matches the filters; widen them."),
-    "scope.too_many_agencies": (
-        "当前筛选范围内有 {n} 个单位，逐个单位的对比只在 {limit} 个单位以内显示。请在左侧选择省、市或县（区）缩小范围。",
-        "The filters select {n} agencies; agency-by-agency views are shown for up to {limit}. Choose a region on the left.",
-    ),
     "empty.chart": ("当前筛选条件下没有可显示的数据。", "Nothing to show for the current filters."),
     "error.page": (
         "页面出错，未能显示：{error}。请调整筛选条件后重试；如仍出错，请将网址发给维护人员。",
@@ -129,6 +125,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.choose": ("选择报告", "Choose a report"),
     "report.missing": ("网址中的报告编号“{value}”不存在或无效。请从下方选择报告。", "Report “{value}” does not exist; choose one below."),
     "report.none_selected": ("请选择一份报告，或从其他页面的下钻进入。", "Choose a report, or drill down from another page."),
+    "report.too_many": (
+        "当前筛选范围内有 {n} 份报告。请在左侧选择地区或单位（{limit} 份以内），再从列表中选择报告；也可从总览的下钻进入。",
+        "The filters select {n} reports. Choose a region or agency on the left (up to {limit}), or drill down from the overview.",
+    ),
     "report.source": ("来源文件", "Source file"),
     "report.format": ("文件格式", "Format"),
     "report.sha256": ("SHA-256", "SHA-256"),
@@ -142,6 +142,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.blank": ("（空白）", "(blank)"),
     "report.other_reports": ("同一单位的其他年度", "Other years of this agency"),
     "quality.link": ("打开报告", "Open report"),
+    "quality.list_limited": ("只列出前 {n} 条；请缩小筛选范围查看其余问题（上方图表统计的是全部问题）。",
+                             "Only the first {n} are listed; narrow the filters for the rest (the charts count all)."),
+    "quality.matrix_limited": ("只显示前 {n} 个单位；请缩小筛选范围。", "Only the first {n} agencies are shown; narrow the filters."),
     "quality.no_findings": ("当前筛选条件下没有核对问题。", "No finding for the current filters."),
     "quality.missing_none": ("当前筛选条件下没有缺报。", "No missing report for the current filters."),
     "quality.missing_count": ("缺报 {n} 份（单位 × 年度）", "{n} agency-years without a report"),

@@ -30,17 +30,6 @@ class PageContext:
     demo_reports: int  # of which 模拟数据
     agencies: int = 0  # agencies inside the filters
 
-    # Agency-level views (one row or bar per agency) are for a region, not for a whole country: beyond this
-    # many agencies a page asks the user to choose a region instead of drawing 100,000 rows.
-    AGENCY_VIEW_LIMIT = 2000
-
-    def agency_views(self) -> bool:
-        """True when the filters select few enough agencies for agency-by-agency views; else says so."""
-        if self.agencies <= self.AGENCY_VIEW_LIMIT:
-            return True
-        st.info(t("scope.too_many_agencies", n=f"{self.agencies:,}", limit=f"{self.AGENCY_VIEW_LIMIT:,}"))
-        return False
-
     @property
     def demo(self) -> bool:
         return self.demo_reports > 0
