@@ -20,6 +20,8 @@ import fcntl
 import hashlib
 import os
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -139,6 +141,21 @@ def _parse(path: Path) -> tuple[Report, regions.Placement | None] | str:
     return report, (regions.infer(report.agency) if report.agency and report.agency.strip() else None)
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Pool initializer: the worker exits within a second of the ingest process's death.
+
+    A forked worker inherits the ingest lock's file descriptor. When the ingest process is killed (SIGKILL,
+    the OOM killer) its workers would otherwise wait for work forever, holding the lock, and every later
+    ingest would be refused as "another ingest is writing"."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _parse_all(paths: list[Path], workers: int | None) -> Iterator[tuple[Report, regions.Placement | None] | str]:
     if workers is None:
         workers = min(os.cpu_count() or 1, 4)
@@ -146,7 +163,7 @@ def _parse_all(paths: list[Path], workers: int | None) -> Iterator[tuple[Report,
         yield from map(_parse, paths)
         return
     # Parsing is CPU-bound Python: processes, in order (so that replacements within a batch are deterministic).
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         yield from pool.map(_parse, paths, chunksize=8)
 
 
