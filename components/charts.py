@@ -242,8 +242,11 @@ def review_outcomes(df: pd.DataFrame, by: str = "year") -> tuple[go.Figure, pd.D
         height = max(320, 26 * drawn[axis].nunique() + 120)
     else:
         fig.update_xaxes(type="category")
-        height = 360
-    return _layout(fig, height=height), drawn
+        height = 380
+    fig = _layout(fig, height=height)
+    # the panel titles sit where the legend would: the legend goes under the panels
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0), margin_t=40)
+    return fig, drawn
 
 
 def correction_rates(df: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
