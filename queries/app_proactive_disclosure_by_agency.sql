@@ -7,7 +7,8 @@
 -- Comparable across formats: only the 处理决定数量 columns. normative_* and fee_amount_wan sum 2021-format
 -- reports only (reports_2021_format says how many); see proactive_disclosure_by_year.sql.
 WITH scope AS (
-    SELECT *
+    SELECT agency_id, agency, template, t2_license_decisions, t2_penalty_decisions, t2_coercion_decisions,
+           t2_normative_doc_issued, t2_normative_doc_in_force, t2_fee_amount
     FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
@@ -19,7 +20,7 @@ WITH scope AS (
       AND (coalesce($include_demo, true) OR NOT is_demo)
 )
 SELECT
-    agency_id, agency,
+    agency_id, any_value(agency) AS agency,
     count(*) AS reports,
     sum(t2_license_decisions) AS license_decisions,
     sum(t2_penalty_decisions) AS penalty_decisions,
@@ -29,6 +30,6 @@ SELECT
     sum(t2_normative_doc_in_force) FILTER (WHERE template = '2021') AS normative_in_force,
     sum(t2_fee_amount) FILTER (WHERE template = '2021') AS fee_amount_wan
 FROM scope
-GROUP BY agency_id, agency
-ORDER BY license_decisions DESC NULLS LAST, agency
+GROUP BY agency_id
+ORDER BY license_decisions DESC NULLS LAST, agency_id
 LIMIT $top

@@ -7,7 +7,10 @@
 -- correction_rate = 结果纠正 / 总计 (总计 includes 尚未审结), summed first; NULL when 总计 is 0.
 -- Only agencies with at least one case are listed, busiest first. Comparable across formats: 表四 is the same in both.
 WITH scope AS (
-    SELECT *
+    SELECT agency_id, agency, t4_review_upheld, t4_review_corrected, t4_review_other, t4_review_pending,
+           t4_review_total, t4_suit_direct_upheld, t4_suit_after_review_upheld, t4_suit_direct_corrected,
+           t4_suit_after_review_corrected, t4_suit_direct_other, t4_suit_after_review_other,
+           t4_suit_direct_pending, t4_suit_after_review_pending, t4_suit_direct_total, t4_suit_after_review_total
     FROM report_wide
     WHERE ($year_from IS NULL OR year >= $year_from)
       AND ($year_to IS NULL OR year <= $year_to)
@@ -18,9 +21,10 @@ WITH scope AS (
       AND ($agencies IS NULL OR list_contains($agencies, agency))
       AND (coalesce($include_demo, true) OR NOT is_demo)
 ),
+-- Grouping by the integer id only (the name is picked after) keeps a national scope within tens of ms.
 by_agency AS (
     SELECT
-        agency_id, agency,
+        agency_id, any_value(agency) AS agency,
         sum(t4_review_upheld) AS review_upheld, sum(t4_review_corrected) AS review_corrected,
         sum(t4_review_other) AS review_other, sum(t4_review_pending) AS review_pending,
         sum(t4_review_total) AS review_total,
@@ -30,28 +34,27 @@ by_agency AS (
         sum(coalesce(t4_suit_direct_pending, 0) + coalesce(t4_suit_after_review_pending, 0)) AS suit_pending,
         sum(coalesce(t4_suit_direct_total, 0) + coalesce(t4_suit_after_review_total, 0)) AS suit_total
     FROM scope
-    GROUP BY agency_id, agency
-),
-cases AS (
-    SELECT agency_id, agency, 'review' AS case_type, '行政复议' AS case_label, 1 AS position,
-           review_upheld AS upheld, review_corrected AS corrected, review_other AS other,
-           review_pending AS pending, review_total AS total
-    FROM by_agency
-    UNION ALL
-    SELECT agency_id, agency, 'suit', '行政诉讼', 2,
-           suit_upheld, suit_corrected, suit_other, suit_pending, suit_total
-    FROM by_agency
+    GROUP BY agency_id
 ),
 busiest AS (
-    SELECT agency_id, coalesce(review_total, 0) + suit_total AS cases
+    SELECT *, coalesce(review_total, 0) + suit_total AS cases
     FROM by_agency
     WHERE coalesce(review_total, 0) + suit_total > 0
     ORDER BY cases DESC, agency_id
     LIMIT $top
+),
+cases AS (
+    SELECT agency_id, agency, cases, 'review' AS case_type, '行政复议' AS case_label, 1 AS position,
+           review_upheld AS upheld, review_corrected AS corrected, review_other AS other,
+           review_pending AS pending, review_total AS total
+    FROM busiest
+    UNION ALL
+    SELECT agency_id, agency, cases, 'suit', '行政诉讼', 2,
+           suit_upheld, suit_corrected, suit_other, suit_pending, suit_total
+    FROM busiest
 )
 SELECT
-    c.agency_id, c.agency, c.case_type, c.case_label, c.upheld, c.corrected, c.other, c.pending, c.total,
-    c.corrected / nullif(c.total, 0) AS correction_rate
-FROM cases c
-JOIN busiest b USING (agency_id)
-ORDER BY b.cases DESC, c.agency, c.position
+    agency_id, agency, case_type, case_label, upheld, corrected, other, pending, total,
+    corrected / nullif(total, 0) AS correction_rate
+FROM cases
+ORDER BY cases DESC, agency, position
