@@ -530,9 +530,12 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
         return False
 
     work = Path(str(db_path) + ".ingest-tmp")
+    live_wal = Path(str(db_path) + ".wal")
     _remove_db_files(work)  # left over by a killed run
     if db_path.exists():
         shutil.copyfile(db_path, work)
+        if live_wal.exists():  # a writer that did not checkpoint (one killed, or one not using ingest)
+            shutil.copyfile(live_wal, Path(str(work) + ".wal"))
     con = store.connect(work)
     try:
         writer = _Writer(con, override, manifest_entries, demo, record)
@@ -552,6 +555,9 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
         con.execute("CHECKPOINT")
         con.close()
         os.replace(work, db_path)  # the swap readers see: all of the batch or none of it
+        # a log left next to the old file belongs to it (its content is in the copy): it must not be
+        # replayed into the new one
+        live_wal.unlink(missing_ok=True)
         return True
     except BaseException:
         try:

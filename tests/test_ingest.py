@@ -338,3 +338,25 @@ def test_regions_of_adcodes_and_the_region_option():
 )
 def test_agency_kind(name, kind):
     assert regions.agency_kind(name) == kind
+
+
+def test_a_write_ahead_log_left_by_a_killed_writer_is_carried_over_not_lost(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "g.duckdb"
+    ingest([write_report(tmp_path, "a.txt", "洪泽区教育局", 2023, seed=1)], db)
+    # another writer adds a row and dies before any checkpoint: the change lives in g.duckdb.wal only
+    subprocess.run([sys.executable, "-c", (
+        "import duckdb, os, sys; con = duckdb.connect(sys.argv[1]);"
+        " con.execute(\"SET checkpoint_threshold = '1TB'\");"
+        " con.execute(\"INSERT INTO meta VALUES ('written_by', 'another writer')\"); os._exit(0)"
+    ), str(db)], check=True)
+    wal = Path(str(db) + ".wal")
+    assert wal.exists()
+    ingest([write_report(tmp_path, "b.txt", "洪泽区教育局", 2024, seed=2)], db)
+    assert not wal.exists()
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM reports").fetchone() == (2,)
+    assert con.execute("SELECT value FROM meta WHERE key = 'written_by'").fetchone() == ("another writer",)
+    con.close()
