@@ -72,4 +72,5 @@ with guarded():
             agencies=int(scope.loc[0, "agencies"]),
         )
 
-navigation.run()
+with guarded():  # a page that fails even before its own guard (an import) still gets a sentence, not a traceback
+    navigation.run()

@@ -100,6 +100,48 @@ def test_every_page_says_so_on_an_empty_database(empty_db, use_db, page):
     assert not at.metric
 
 
+def test_first_run_builds_the_demo_database_with_progress(tmp_path, use_db, monkeypatch):
+    target = tmp_path / "first.duckdb"
+    use_db(target)
+    import gongkai.demo.build as demo_build
+
+    calls = []
+
+    class Result:
+        def lines(self):
+            return ["已生成测试数据库"]
+
+    def fake_build_demo(path, progress=None, **kwargs):  # the real one takes ~20 s: its own tests cover it
+        calls.append(Path(path))
+        progress(0.5, "导入报告 1/2")
+        build_dashboard_db(Path(path))
+        progress(1.0, "完成")
+        return Result()
+
+    monkeypatch.setattr(demo_build, "build_demo", fake_build_demo)
+    at = run_app()
+    no_failure(at)
+    assert calls == [target]
+    assert any("已生成测试数据库" in s.value for s in at.success)
+    assert metrics(at)["报告数"] == "11"
+
+
+def test_filters_survive_a_page_switch(dashboard_db, use_db):
+    use_db(dashboard_db)
+    at = run_app()
+    at.selectbox(key="f_county").set_value(("江苏省", "淮安市", "洪泽区")).run()
+    at.switch_page("app_pages/requests.py")
+    at.query_params.clear()  # what the browser does when the sidebar switches pages
+    at.run()
+    no_failure(at)
+    assert at.session_state["f_county"] == ("江苏省", "淮安市", "洪泽区")
+    assert at.query_params["county"] in ("洪泽区", ["洪泽区"])
+    received = sql(dashboard_db, "SELECT year, sum(t3_new_received_total) FROM report_wide WHERE county = '洪泽区'"
+                   " GROUP BY year ORDER BY year")
+    table = at.dataframe[0].value
+    assert list(zip(table["年度"].astype(int), table["本年新收"])) == [(y, v) for y, v in received]
+
+
 def test_a_missing_database_is_explained(tmp_path, use_db, monkeypatch):
     use_db(tmp_path / "nothing.duckdb")
     import components.db as dbmod
