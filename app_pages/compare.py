@@ -14,7 +14,7 @@ with guarded():
         years = [y for y in f.all_years if (f.year_from or y) <= y <= (f.year_to or y)] or list(f.all_years)
         year = st.selectbox(t("rank.year"), sorted(years, reverse=True), key="rank_year")
         chart(t("chart.ranking"), charts.ranking(db.query("agency_ranking", ctx.params(year=year, limit=50))), ctx=ctx,
-              query="agency_ranking", key="ranking")
+              query="agency_ranking", key="ranking", table_open=True)
         chart(t("chart.heatmap"), charts.outcome_heatmap(db.query("agency_outcome_heatmap", ctx.params())),
               ctx=ctx, query="agency_outcome_heatmap", key="heatmap")
         chart(t("chart.small_multiples"), charts.small_multiples(db.query("app_agency_trends", ctx.params())),

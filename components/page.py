@@ -106,7 +106,7 @@ def table(df: pd.DataFrame, *, ctx: PageContext, query: str, key: str, name: str
 
 
 def chart(title: str, drawn: tuple[Any, pd.DataFrame], *, ctx: PageContext, query: str, key: str,
-          select: bool = False, show_table: bool = True) -> Any:
+          select: bool = False, show_table: bool = True, table_open: bool = False) -> Any:
     """A chart under its title, the data it draws (folded) and the export of exactly that data.
 
     With `select`, clicking a bar reruns the page and the selection is returned."""
@@ -119,7 +119,7 @@ def chart(title: str, drawn: tuple[Any, pd.DataFrame], *, ctx: PageContext, quer
     kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "points"} if select else {}
     event = st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False}, **kwargs)
     if show_table:
-        with st.expander(t("export.data")):
+        with st.expander(t("export.data"), expanded=table_open):
             st.dataframe(df, hide_index=True, column_config=column_config(df), key=f"data_{key}")
     export_buttons(df, name=title or query, query=query, filters=ctx.filters, demo=ctx.demo, key=key)
     return event
