@@ -229,6 +229,7 @@ class _Writer:
         self.changed: set[int] = set()
         self.queue: list[_Planned] = []
         self._ids: dict[str, list[int]] = {"agency_ids": [], "report_ids": []}
+        self._stored_keys: set[tuple[int, int]] = set()  # agency-years this batch has written
         self._load()
 
     def _new_id(self, sequence: str) -> int:
@@ -245,7 +246,8 @@ class _Writer:
                          con.execute("SELECT agency_id, adcode, name_key FROM agencies").fetchall()}
         self.agency_names = set(con.execute("SELECT agency_id, name FROM agency_names").fetchall())
         self.region_codes = {r[0] for r in con.execute("SELECT adcode FROM regions").fetchall()}
-        self.slots = {(aid, year): _Slot(rid, source) for rid, aid, year, source in
+        self.slots = {(aid, year): _Slot(rid, source, this_batch=(aid, year) in self._stored_keys)
+                      for rid, aid, year, source in
                       con.execute("SELECT report_id, agency_id, year, source_file FROM reports").fetchall()}
         self.new_regions: list[regions.Region] = []
         self.new_agencies: list[tuple] = []
@@ -417,6 +419,7 @@ class _Writer:
         for p in queue:
             if p.report_id is not None:
                 self.slots[(p.agency_id, p.report.year)].queued = False
+                self._stored_keys.add((p.agency_id, p.report.year))
                 self.changed.add(p.report_id)
         self.changed.update(replaced)
 

@@ -360,3 +360,29 @@ def test_a_write_ahead_log_left_by_a_killed_writer_is_carried_over_not_lost(tmp_
     assert con.execute("SELECT count(*) FROM reports").fetchone() == (2,)
     assert con.execute("SELECT value FROM meta WHERE key = 'written_by'").fetchone() == ("another writer",)
     con.close()
+
+
+def test_a_chunk_that_fails_to_write_is_retried_one_file_per_transaction(tmp_path, monkeypatch):
+    from gongkai import ingest as ingest_module
+
+    folder = tmp_path / "in"
+    for i, year in enumerate((2022, 2023, 2024)):
+        write_report(folder, f"{year}.txt", "洪泽区教育局", year, seed=i)
+    real_write = store.write_batch
+
+    def write_batch(con, batch):  # the database refuses whatever holds the 2023 report
+        real_write(con, batch)
+        if 2023 in batch.reports["year"]:
+            raise duckdb.ConstraintException("模拟的数据库错误")
+
+    monkeypatch.setattr(ingest_module.store, "write_batch", write_batch)
+    db = tmp_path / "g.duckdb"
+    summary = ingest([folder], db)
+    assert [(r.path.name, r.status) for r in summary.results] == [
+        ("2022.txt", "stored"), ("2023.txt", "failed"), ("2024.txt", "stored")]
+    assert summary.results[1].message == "写入数据库失败：模拟的数据库错误"
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT year FROM reports ORDER BY year").fetchall() == [(2022,), (2024,)]
+    assert con.execute("SELECT count(DISTINCT report_id) FROM figures").fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM ingested_files").fetchone() == (2,)
+    con.close()
