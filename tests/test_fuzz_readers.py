@@ -357,6 +357,32 @@ def test_two_thousand_nested_tables(kind):
     parse_or_refuse(DEEP_INPUTS[kind])
 
 
+def ruled_pdf(columns: int, rows: int, pages: int = 1, cell: float = 6.0) -> bytes:
+    """Pages ruled like graph paper, `columns` × `rows` cells of `cell` points, with a report's title."""
+    from reportlab.pdfgen import canvas
+
+    from gongkai.demo.render import PDF_FONT, _pdf_setup
+
+    _pdf_setup()
+    width, height = columns * cell + 40, rows * cell + 60
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=(width, height))
+    for _ in range(pages):
+        page.setFont(PDF_FONT, 8)
+        page.drawString(20, height - 20, "洪泽区教育局2024年政府信息公开工作年度报告 三、收到和处理政府信息公开申请情况")
+        page.setLineWidth(0.1)
+        page.grid([20 + cell * i for i in range(columns + 1)], [20 + cell * j for j in range(rows + 1)])
+        page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("columns,rows,pages", [(200, 200, 1), (53, 53, 60), (3000, 3, 1)])
+def test_pdf_ruled_like_graph_paper(columns, rows, pages):
+    """Table finding is quadratic in a page's grid: a dense grid is read as text, and the file's total is bounded."""
+    assert refused(ruled_pdf(columns, rows, pages)).startswith("不是政府信息公开工作年度报告")
+
+
 # ---------------------------------------------------------------- encodings
 ENCODINGS = ["utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "shift_jis", "latin-1"]
 LABELS = [None, "utf-8", "gb2312", "gbk", "big5", "utf-16", "iso-8859-1", "x-unknown", "windows-1252"]
