@@ -4,7 +4,7 @@ with the rule's message; the source file's name, format, hash and ingest time.""
 import pandas as pd
 import streamlit as st
 
-from components import db, fmt
+from components import db
 from components.drill import report_links
 from components.i18n import rule_label, t
 from components.page import guarded, page_body, table

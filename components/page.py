@@ -14,7 +14,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import db
 from components.export import export_buttons
 from components.filters import Filters
 from components.i18n import t
