@@ -405,27 +405,33 @@ def test_mixed_and_wrong_encodings(encoding, label, second_encoding, split):
 
 # ---------------------------------------------------------------- a zip bomb and a scan
 @functools.cache
-def zip_bomb(inflated_mb: int) -> bytes:
-    """A valid DOCX whose document.xml inflates from about a megabyte to `inflated_mb` MB."""
+def zip_bomb(inflated_mb: int, unit: bytes = b" ") -> bytes:
+    """A valid DOCX whose document.xml inflates to `inflated_mb` MB of `unit` repeated (about 1,000 : 1)."""
     head = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", b"<Types/>")
         with zf.open("word/document.xml", "w", force_zip64=True) as member:
-            member.write(head)
-            block = b" " * (1 << 20)
+            member.write(head + b"</w:t></w:r></w:p>")
+            block = unit * ((1 << 20) // len(unit))
             for _ in range(inflated_mb):
                 member.write(block)
-            member.write(b"</w:t></w:r></w:p></w:body></w:document>")
+            member.write(b"</w:body></w:document>")
     return out.getvalue()
 
 
-def test_docx_zip_bomb_is_refused_without_inflating_it():
-    bomb = zip_bomb(300)  # 300 MB of XML (beyond the reader's 200 MB) in 300 KB
-    assert len(bomb) < 400 * 1024
+PARAGRAPH = b"<w:p><w:r><w:t>\xe6\x80\xbb\xe8\xae\xa1 1</w:t></w:r></w:p>"  # 总计 1
+
+
+@pytest.mark.parametrize("inflated_mb,unit", [(300, b" "), (60, PARAGRAPH)], ids=["spaces", "paragraphs"])
+def test_docx_zip_bomb_is_refused_without_inflating_it(inflated_mb, unit):
+    """Refused from the declared sizes, before inflating or parsing.  60 MB of paragraphs (under the former
+    200 MB limit) took 40 s and 1.2 GB to parse."""
+    bomb = zip_bomb(inflated_mb, unit)
+    assert len(bomb) < inflated_mb * 1024 * 1024 / 300
     start = time.monotonic()
     assert refused(bomb) == "文件解压后过大，疑似异常文件，已拒绝读取"
-    assert time.monotonic() - start < 1.0  # refused from the declared size, not after inflating
+    assert time.monotonic() - start < 1.0
 
 
 def scanned_pdf() -> bytes:
