@@ -70,10 +70,14 @@ def parse_bytes(data: bytes, name: str = "") -> Report:
         raise
     except Exception as exc:  # a reader bug or a hostile file must not surface as a traceback
         raise ReadError(f"文件无法解析（{type(exc).__name__}），可能已损坏或格式不受支持") from exc
-    mapped = map_document(doc)
+    try:
+        mapped = map_document(doc)
+        checked = rules.check(mapped.figures, mapped.tables_found) if mapped.tables_found else []
+    except Exception as exc:  # as above: one line for the user, the cause kept for the maintainer
+        raise ReadError(f"文件无法解析（{type(exc).__name__}，读取表格时出错），请把此文件反馈给维护者") from exc
     if not mapped.tables_found:
         raise ReadError("不是政府信息公开工作年度报告：没有找到表二、表三、表四中的任何一张表")
-    findings = mapped.findings + rules.check(mapped.figures, mapped.tables_found)
+    findings = mapped.findings + checked
     return Report(
         file=name,
         agency=mapped.agency,

@@ -458,6 +458,24 @@ def test_pdf_without_text_layer_needs_ocr():
     assert refused(scanned_pdf()) == "PDF 没有文字层（可能是扫描件），需要先做 OCR 识别"
 
 
+def test_an_unexpected_error_in_reading_or_mapping_is_still_one_chinese_line(monkeypatch):
+    """The safety net under the fuzzed code: a bug in a reader or the mapper costs the file, with a
+    message, never a traceback (and the fuzz tests above fail on that message, so bugs still show)."""
+    import gongkai.parser
+
+    def broken(*args):
+        raise KeyError("t3/total")
+
+    monkeypatch.setattr(gongkai.parser, "map_document", broken)
+    with pytest.raises(ReadError) as caught:
+        parse_bytes(SAMPLES["markdown"])
+    assert str(caught.value) == "文件无法解析（KeyError，读取表格时出错），请把此文件反馈给维护者"
+    assert isinstance(caught.value.__cause__, KeyError)
+    monkeypatch.setattr(gongkai.parser, "read_document", broken)
+    with pytest.raises(ReadError, match=r"^文件无法解析（KeyError），可能已损坏或格式不受支持$"):
+        parse_bytes(SAMPLES["markdown"])
+
+
 # ---------------------------------------------------------------- the CLI
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "gongkai", *args], capture_output=True, text=True, timeout=120,
