@@ -3,7 +3,8 @@ free port, over the small test database.
 
 Open the app, change the year and the district, see the URL change, reload and see the same view, download
 a chart's CSV and XLSX and check their contents, drill from a district to a report. Screenshots of the main
-pages go to docs/screenshots/. Skipped when /usr/bin/chromium or the playwright package is missing."""
+pages go to tests/artifacts/screenshots/ (ignored by git: a run must not rewrite the committed ones in
+docs/screenshots/; copy one there by hand when the look of a page changes). Skipped when /usr/bin/chromium or the playwright package is missing."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from dashboard_db import build_dashboard_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -99,7 +100,7 @@ def page(browser):
 
 
 def screenshot(page, name: str) -> None:
-    """Save a screenshot as a 256-colour PNG (a fifth of the size: two of them are committed)."""
+    """Save a screenshot as a 256-colour PNG (a fifth of the size, so copies committed to docs/ stay small)."""
     from PIL import Image  # noqa: PLC0415 — Pillow comes with Streamlit
 
     charts = page.locator(".js-plotly-plot")
@@ -108,6 +109,7 @@ def screenshot(page, name: str) -> None:
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
     page.wait_for_timeout(300)  # let the last chart finish drawing
     image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(SCREENSHOTS / f"{name}.png", optimize=True)
 
 
