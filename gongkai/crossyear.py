@@ -13,6 +13,7 @@ last depends on one report only and runs when that report is stored.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import duckdb
 
@@ -32,26 +33,33 @@ def number(value: float | int | None) -> str:
 
 
 # ---------------------------------------------------------------- cross-year rules
-def carry_chain(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int, Finding]]:
-    """(agency_id, year, report_id, finding) for each column where 上年结转(Y) ≠ 结转下年度(Y−1)."""
+_IN_SCOPE = "($agencies IS NULL OR list_contains($agencies, cur.agency_id))"
+
+
+def carry_chain(con: duckdb.DuckDBPyConnection, agencies: list[int] | None = None
+                ) -> list[tuple[int, int, int, Finding]]:
+    """(agency_id, year, report_id, finding) for each column where 上年结转(Y) ≠ 结转下年度(Y−1).
+
+    `agencies` limits the rule to those agencies (None: all)."""
+    per_column = "\n        UNION ALL\n".join(
+        f"""        SELECT cur.agency_id, cur.year, cur.report_id, '{col}' AS col,
+               cur.t3_carried_over_{col} AS this_year, prev.t3_carried_forward_{col} AS last_year
+        FROM report_wide cur
+        JOIN report_wide prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
+        WHERE {_IN_SCOPE}"""
+        for col in _T3_COLUMN_LABEL
+    )
     rows = con.execute(
-        """
-        WITH carried_over AS (
-            SELECT r.report_id, r.agency_id, r.year, f."column"::VARCHAR AS col, f.value
-            FROM reports r JOIN figures f USING (report_id)
-            WHERE f."table" = 't3' AND f."row" = 'carried_over' AND f.value IS NOT NULL
-        ),
-        carried_forward AS (
-            SELECT r.agency_id, r.year, f."column"::VARCHAR AS col, f.value
-            FROM reports r JOIN figures f USING (report_id)
-            WHERE f."table" = 't3' AND f."row" = 'carried_forward' AND f.value IS NOT NULL
+        f"""
+        WITH chained AS (
+{per_column}
         )
-        SELECT o.agency_id, o.year, o.report_id, o.col, o.value AS this_year, p.value AS last_year
-        FROM carried_over o
-        JOIN carried_forward p ON p.agency_id = o.agency_id AND p.year = o.year - 1 AND p.col = o.col
-        WHERE o.value <> p.value
-        ORDER BY o.agency_id, o.year, o.col
-        """
+        SELECT agency_id, year, report_id, col, this_year, last_year
+        FROM chained
+        WHERE this_year <> last_year  -- a blank on either side is not compared
+        ORDER BY agency_id, year, col
+        """,
+        {"agencies": agencies},
     ).fetchall()
     out = []
     for agency_id, year, report_id, col, this_year, last_year in rows:
@@ -68,7 +76,8 @@ def carry_chain(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int, Fin
     return out
 
 
-def in_force_chain(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int, Finding]]:
+def in_force_chain(con: duckdb.DuckDBPyConnection, agencies: list[int] | None = None
+                   ) -> list[tuple[int, int, int, Finding]]:
     """2021 format, 规章 and 行政规范性文件: 现行有效(Y) = 现行有效(Y−1) + 本年制发(Y) − 本年废止(Y)."""
     out = []
     for row in ("regulation", "normative_doc"):
@@ -78,12 +87,13 @@ def in_force_chain(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int, 
                    cur.t2_{row}_in_force, prev.t2_{row}_in_force, cur.t2_{row}_issued, cur.t2_{row}_repealed
             FROM report_wide cur
             JOIN report_wide prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
-            WHERE cur.template = '2021' AND prev.template = '2021'
+            WHERE cur.template = '2021' AND prev.template = '2021' AND {_IN_SCOPE}
               AND cur.t2_{row}_in_force IS NOT NULL AND prev.t2_{row}_in_force IS NOT NULL
               AND cur.t2_{row}_issued IS NOT NULL AND cur.t2_{row}_repealed IS NOT NULL
               AND cur.t2_{row}_in_force <> prev.t2_{row}_in_force + cur.t2_{row}_issued - cur.t2_{row}_repealed
             ORDER BY cur.agency_id, cur.year
-            """
+            """,
+            {"agencies": agencies},
         ).fetchall()
         label = _T2_ROW_LABEL[row]
         for agency_id, year, report_id, in_force, prev_in_force, issued, repealed in rows:
@@ -102,13 +112,16 @@ def in_force_chain(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int, 
     return out
 
 
-def missing_year(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, None, Finding]]:
+def missing_year(con: duckdb.DuckDBPyConnection, agencies: list[int] | None = None
+                 ) -> list[tuple[int, int, None, Finding]]:
     """A year between an agency's first and last report with no report."""
     rows = con.execute(
         """
         WITH span AS (
             SELECT agency_id, min(year) AS first_year, max(year) AS last_year
-            FROM reports GROUP BY agency_id
+            FROM reports
+            WHERE $agencies IS NULL OR list_contains($agencies, agency_id)
+            GROUP BY agency_id
         ),
         expected_years AS (
             SELECT agency_id, first_year, last_year, unnest(range(first_year, last_year + 1)) AS year FROM span
@@ -117,7 +130,8 @@ def missing_year(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, None, F
         FROM expected_years e
         ANTI JOIN reports r ON r.agency_id = e.agency_id AND r.year = e.year
         ORDER BY e.agency_id, e.year
-        """
+        """,
+        {"agencies": agencies},
     ).fetchall()
     out = []
     for agency_id, year, first_year, last_year in rows:
@@ -130,16 +144,21 @@ def missing_year(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, None, F
 CROSS_YEAR_RULES = (carry_chain, in_force_chain, missing_year)
 
 
-def recompute(con: duckdb.DuckDBPyConnection) -> int:
-    """Delete and rebuild every cross-year finding (one transaction); returns how many there are.
+def recompute(con: duckdb.DuckDBPyConnection, agencies: Iterable[int] | None = None) -> int:
+    """Delete and rebuild the cross-year findings (one transaction) of `agencies` (None: of every agency);
+    returns how many were written. An agency's rules read only its own reports, so after a batch only the
+    agencies it touched need them again.
 
     Reads report_wide, so call it after the wide table is refreshed."""
+    scope = None if agencies is None else sorted(set(agencies))
     con.execute("BEGIN")
     try:
-        con.execute("DELETE FROM findings WHERE source = 'cross_year'")
+        con.execute(
+            "DELETE FROM findings WHERE source = 'cross_year'"
+            " AND ($agencies IS NULL OR list_contains($agencies, agency_id))", {"agencies": scope})
         batch = Batch()
         for rule in CROSS_YEAR_RULES:
-            for agency_id, year, report_id, finding in rule(con):
+            for agency_id, year, report_id, finding in rule(con, scope):
                 batch.add_finding(finding, source="cross_year", agency_id=agency_id, year=year,
                                   report_id=report_id)
         write_batch(con, batch)

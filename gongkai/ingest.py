@@ -226,7 +226,8 @@ class _Writer:
         self.manifest = manifest
         self.demo = demo
         self.record = record
-        self.changed: set[int] = set()
+        self.changed: set[int] = set()  # report ids written or removed
+        self.changed_agencies: set[int] = set()  # their agencies
         self.queue: list[_Planned] = []
         self._ids: dict[str, list[int]] = {"agency_ids": [], "report_ids": []}
         self._stored_keys: set[tuple[int, int]] = set()  # agency-years this batch has written
@@ -421,6 +422,7 @@ class _Writer:
                 self.slots[(p.agency_id, p.report.year)].queued = False
                 self._stored_keys.add((p.agency_id, p.report.year))
                 self.changed.add(p.report_id)
+                self.changed_agencies.add(p.agency_id)
         self.changed.update(replaced)
 
 
@@ -552,7 +554,7 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
             con.close()
             _remove_db_files(work)
             return False
-        finish(con, writer.changed)
+        finish(con, writer.changed, writer.changed_agencies)
         summary.cross_year_findings = con.execute(
             "SELECT count(*) FROM findings WHERE source = 'cross_year'").fetchone()[0]
         con.execute("CHECKPOINT")
@@ -570,19 +572,31 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
         raise
 
 
-def finish(con: duckdb.DuckDBPyConnection, changed_report_ids: Iterable[int] | None = None) -> None:
-    """After reports changed: agency display names, the wide table, cross-year findings, storage order."""
+def finish(con: duckdb.DuckDBPyConnection, changed_report_ids: Iterable[int] | None = None,
+           changed_agency_ids: Iterable[int] | None = None) -> None:
+    """After reports changed: agency display names, the wide table, cross-year findings, finding counts,
+    storage order. With the changed reports and their agencies given, only those are recomputed (a few
+    files added to a national database cost seconds, not minutes); None recomputes everything."""
+    full = changed_report_ids is None or changed_agency_ids is None
+    reports = None if full else set(changed_report_ids)
+    agencies = None if full else sorted(set(changed_agency_ids))
     con.execute(
         """UPDATE agencies a SET name = latest.name
-           FROM (SELECT agency_id, arg_max(agency_printed, year) AS name FROM reports GROUP BY agency_id) latest
-           WHERE a.agency_id = latest.agency_id AND a.name IS DISTINCT FROM latest.name"""
+           FROM (SELECT agency_id, arg_max(agency_printed, year) AS name FROM reports
+                 WHERE $agencies IS NULL OR list_contains($agencies, agency_id)
+                 GROUP BY agency_id) latest
+           WHERE a.agency_id = latest.agency_id AND a.name IS DISTINCT FROM latest.name""",
+        {"agencies": agencies},
     )
-    changed = None if changed_report_ids is None else set(changed_report_ids)
-    store.refresh_wide(con, changed)
-    crossyear.recompute(con)
-    store.refresh_finding_counts(con)
+    store.refresh_wide(con, reports, agencies)
+    if full:  # names may have changed anywhere
+        con.execute(
+            """UPDATE report_wide w SET agency = a.name FROM agencies a
+               WHERE w.agency_id = a.agency_id AND w.agency IS DISTINCT FROM a.name""")
+    crossyear.recompute(con, agencies)
+    store.refresh_finding_counts(con, agencies)
     # Re-sorting rewrites the whole wide table: worth it when the batch is a good part of the data (a first
     # load, a demo build), not for a few reports appended to a national database (zone maps barely suffer).
     total = con.execute("SELECT count(*) FROM report_wide").fetchone()[0]
-    if changed is None or len(changed) * 20 >= total:
+    if reports is None or len(reports) * 20 >= total:
         store.sort_wide(con)

@@ -491,40 +491,46 @@ def insert_report(
     return report_id
 
 
-def refresh_wide(con: duckdb.DuckDBPyConnection, report_ids: Iterable[int] | None = None) -> None:
-    """Rebuild report_wide rows for `report_ids` (all reports when None), then sort the table by region
-    and year so that district and year filters skip most of it (DuckDB zone maps)."""
+def refresh_wide(con: duckdb.DuckDBPyConnection, report_ids: Iterable[int] | None = None,
+                 agency_ids: Iterable[int] | None = None) -> None:
+    """Rebuild the report_wide rows of `report_ids` (every report when None) and bring the agency and
+    region columns of `agency_ids`' other reports in step (a newer spelling, a region override)."""
     if report_ids is None:
         con.execute("DELETE FROM report_wide")
         con.execute(f"INSERT INTO report_wide {_wide_select_sql('true')}")
-    else:
-        ids = sorted(set(report_ids))
-        if not ids:
-            return
+        return
+    ids = sorted(set(report_ids))
+    if ids:
         con.execute("DELETE FROM report_wide WHERE list_contains(?, report_id)", [ids])
         con.execute(f"INSERT INTO report_wide {_wide_select_sql('list_contains($ids, r.report_id)')}",
                     {"ids": ids})
-    # Agency names and regions may have changed (a newer spelling, a region override): keep them in step.
-    con.execute(
-        """UPDATE report_wide w SET agency = a.name, kind = a.kind, adcode = a.adcode,
-               province = g.province, city = g.city, county = g.county
-           FROM agencies a LEFT JOIN regions g ON g.adcode = a.adcode
-           WHERE w.agency_id = a.agency_id
-             AND (w.agency IS DISTINCT FROM a.name OR w.adcode IS DISTINCT FROM a.adcode
-                  OR w.kind IS DISTINCT FROM a.kind)"""
-    )
+    agencies = sorted(set(agency_ids or ()))
+    if agencies:
+        con.execute(
+            """UPDATE report_wide w SET agency = a.name, kind = a.kind, adcode = a.adcode,
+                   province = g.province, city = g.city, county = g.county
+               FROM agencies a LEFT JOIN regions g ON g.adcode = a.adcode
+               WHERE w.agency_id = a.agency_id AND list_contains($agencies, a.agency_id)
+                 AND (w.agency IS DISTINCT FROM a.name OR w.adcode IS DISTINCT FROM a.adcode
+                      OR w.kind IS DISTINCT FROM a.kind)""",
+            {"agencies": agencies},
+        )
 
 
-def refresh_finding_counts(con: duckdb.DuckDBPyConnection) -> None:
-    """report_wide.errors / warnings from the findings table (after the cross-year rules changed it)."""
+def refresh_finding_counts(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[int] | None = None) -> None:
+    """report_wide.errors / warnings from the findings table, for the reports of `agency_ids` (None: all),
+    after the cross-year rules changed their findings."""
+    agencies = None if agency_ids is None else sorted(set(agency_ids))
     con.execute(
         """UPDATE report_wide w SET errors = coalesce(c.errors, 0), warnings = coalesce(c.warnings, 0)
            FROM (SELECT r.report_id,
                         count(f.finding_id) FILTER (WHERE f.severity = 'error')::INTEGER AS errors,
                         count(f.finding_id) FILTER (WHERE f.severity = 'warning')::INTEGER AS warnings
                  FROM report_wide r LEFT JOIN findings f USING (report_id)
+                 WHERE $agencies IS NULL OR list_contains($agencies, r.agency_id)
                  GROUP BY r.report_id) c
-           WHERE w.report_id = c.report_id AND (w.errors <> c.errors OR w.warnings <> c.warnings)"""
+           WHERE w.report_id = c.report_id AND (w.errors <> c.errors OR w.warnings <> c.warnings)""",
+        {"agencies": agencies},
     )
 
 

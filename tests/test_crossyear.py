@@ -210,3 +210,15 @@ def test_text_vs_table_stored_at_ingest(tmp_path):
         "SELECT source::VARCHAR, rule FROM findings WHERE report_id = ? ORDER BY rule", [result.report_id]
     ).fetchall()
     assert rows == [("ingest", "region_unknown"), ("text", "text_vs_table")]
+
+
+def test_recompute_for_some_agencies_leaves_the_others_alone(tmp_path):
+    con = build(tmp_path, [
+        make_report("甲局", 2019, "2019"), make_report("甲局", 2021, "2021"),
+        make_report("乙局", 2019, "2019"), make_report("乙局", 2022, "2021"),
+    ])
+    before = cross_year(con)
+    assert [(r[0], r[1]) for r in before] == [("乙局", 2020), ("乙局", 2021), ("甲局", 2020)]
+    jia = con.execute("SELECT agency_id FROM agencies WHERE name = '甲局'").fetchone()[0]
+    assert crossyear.recompute(con, [jia]) == 1
+    assert cross_year(con) == before

@@ -171,8 +171,9 @@ def test_refresh_wide_follows_a_new_agency_name(con):
     store.insert_report(con, make_report(), agency_id=1, sha256="a", source_file="a")
     store.refresh_wide(con)
     con.execute("UPDATE agencies SET name = '淮安市洪泽区教育局'")
-    store.refresh_wide(con, [])  # nothing new: names still follow
-    store.refresh_wide(con, [999])
+    store.refresh_wide(con, [], agency_ids=[2])  # another agency: this one's rows stay as they were
+    assert con.execute("SELECT agency FROM report_wide").fetchall() == [("洪泽区教育局",)]
+    store.refresh_wide(con, [], agency_ids=[1])  # no report of its rebuilt, its name follows all the same
     assert con.execute("SELECT agency FROM report_wide").fetchall() == [("淮安市洪泽区教育局",)]
 
 
