@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import db
+from components import access, db
 from components.filters import filter_bar
 from components.i18n import LANG_KEY, t
 from components.page import CONTEXT_KEY, PageContext, guarded
@@ -29,6 +29,10 @@ PAGES = [
     ("app_pages/quality.py", "page.quality", "quality", ":material/fact_check:"),
     ("app_pages/report.py", "page.report", "report", ":material/description:"),
 ]
+# Read-only unless an admin password is configured: without one, the 导入 page does not exist at all
+# (its URL falls back to the first page).
+if access.upload_enabled():
+    PAGES.append(("app_pages/upload.py", "page.upload", "upload", ":material/upload_file:"))
 navigation = st.navigation(
     [st.Page(path, title=t(key), url_path=url, icon=icon, default=(i == 0))
      for i, (path, key, url, icon) in enumerate(PAGES)]

@@ -19,6 +19,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.compare": ("单位对比", "Agency comparison"),
     "page.quality": ("数据质量", "Data quality"),
     "page.report": ("报告详情", "Report detail"),
+    "page.upload": ("导入", "Upload"),
     "app.title": ("政府信息公开工作年度报告分析", "Government information disclosure annual reports"),
     # filters
     "filter.header": ("筛选", "Filters"),
@@ -238,6 +239,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rule.missing_year": ("缺少年度报告", "missing year"),
     "rule.region_unknown": ("地区未识别", "region unknown"),
     "rule.region_ambiguous": ("地区不唯一", "region ambiguous"),
+    # upload (admin only)
+    "upload.intro": (
+        "上传年度报告文件（可一次选择多个；支持 txt、md、html、htm、docx、pdf）。文件按内容识别格式，"
+        "以安全的文件名保存到服务器的上传文件夹，然后导入数据库。",
+        "Upload report files (several at once; txt, md, html, htm, docx, pdf). The format is read from the "
+        "content; files are saved under safe names in the server's upload folder, then loaded into the database.",
+    ),
+    "upload.password": ("管理员密码", "Admin password"),
+    "upload.login": ("登录", "Log in"),
+    "upload.logout": ("退出登录", "Log out"),
+    "upload.login_needed": ("导入数据需要管理员密码。", "Uploading data needs the admin password."),
+    "upload.files": ("选择报告文件", "Report files"),
+    "upload.submit": ("上传并导入", "Upload and load"),
+    "upload.none": ("请先选择要上传的文件。", "Choose files to upload first."),
+    "upload.running": ("正在导入……", "Loading…"),
+    "upload.limits": (
+        "单个文件上限 {mb} MB；保存到：{folder}", "At most {mb} MB per file; saved to: {folder}",
+    ),
+    "upload.result": ("上次上传的结果", "Result of the last upload"),
+    "upload.col_file": ("上传的文件名", "File as uploaded"),
+    "upload.col_status": ("结果", "Result"),
+    "upload.col_message": ("说明", "Details"),
+    "upload.col_saved": ("保存为", "Saved as"),
+    "upload.status.stored": ("已导入", "stored"),
+    "upload.status.replaced": ("已导入（替换旧报告）", "stored (replaced)"),
+    "upload.status.skipped": ("已跳过", "skipped"),
+    "upload.status.failed": ("失败", "failed"),
+    "upload.failed_count": ("{n} 个文件未能导入，原因见下表。", "{n} files were not loaded; see the table."),
     "severity.error": ("错误", "error"),
     "severity.warning": ("提示", "warning"),
 }
