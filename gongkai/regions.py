@@ -174,7 +174,10 @@ def infer(name: str) -> Placement:
     found: Region | None = None
     ambiguous = False
     name_key = name
-    if isinstance(row["adcode"], str) and row["adcode"]:
+    # cpca lists 重庆市's former county group as a city named just "县", so any unknown "某某县…" would
+    # land in 重庆市; a one-character match is never a real place name, so it counts as not found.
+    one_char = any(isinstance(row[k], str) and len(row[k]) < 2 and int(row[f"{k}_pos"]) >= 0 for k in ("省", "市", "区"))
+    if isinstance(row["adcode"], str) and row["adcode"] and not one_char:
         found = region_for_adcode(row["adcode"])
         # the finest level the name itself prints, and the region names printed before it
         levels = [(row["省_pos"], row["省"]), (row["市_pos"], row["市"]), (row["区_pos"], row["区"])]
