@@ -33,7 +33,7 @@ import duckdb
 from gongkai import crossyear, regions, store
 from gongkai.document import ReadError
 from gongkai.parser import check_size
-from gongkai.report import Finding, Report
+from gongkai.report import DEMO_MARKER, Finding, Report
 from gongkai.template import FIGURE_BY_KEY
 
 # The suffixes report files carry; other files in a folder (truth JSON, CSV, images) are not offered to the
@@ -307,6 +307,7 @@ class _Writer:
         else:
             placement = regions.with_override(inferred, self.region, regions.SOURCE_OPTION)
         is_demo = entry.is_demo if entry and entry.is_demo is not None else self.demo
+        is_demo = is_demo or DEMO_MARKER in report.narrative
         extra = self._extra_findings(report, agency_name, placement)
 
         agency_id = self._agency_id(agency_name, placement)

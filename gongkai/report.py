@@ -7,6 +7,10 @@ from typing import Any
 
 Value = int | float | None
 
+# Every report gongkai generates prints this phrase (gongkai.demo.generate.DEMO_NOTICE), so a demo file
+# ingested without --demo or a manifest is still stored as 模拟数据: invented numbers are never shown as real.
+DEMO_MARKER = "gongkai 演示用模拟数据"
+
 
 @dataclass(slots=True)
 class Finding:

@@ -244,6 +244,20 @@ def test_region_option_manifest_and_demo_flag(tmp_path):
     con.close()
 
 
+def test_a_generated_report_is_demo_data_even_without_the_flag(tmp_path):
+    from gongkai.demo.generate import DEMO_NOTICE
+
+    spec = random_report(random.Random(5), "2021", agency="洪泽区水利局", year=2024)
+    spec.paragraphs = [*spec.paragraphs, DEMO_NOTICE]
+    path = tmp_path / "generated.txt"
+    path.write_bytes(render_text(spec))
+    db = tmp_path / "g.duckdb"
+    ingest([path], db)  # no --demo, no manifest
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT is_demo FROM reports").fetchall() == [(True,)]
+    con.close()
+
+
 # ---------------------------------------------------------------- readers, locks, killed runs
 def test_a_reader_keeps_its_view_while_a_batch_is_swapped_in(tmp_path):
     db = tmp_path / "g.duckdb"

@@ -41,7 +41,7 @@ from typing import Callable
 
 from gongkai import template as T
 from gongkai.demo import render as R
-from gongkai.report import Value
+from gongkai.report import DEMO_MARKER, Value
 
 DEFAULT_SEED = 2026
 DEFAULT_OUT = Path("data/demo")
@@ -59,7 +59,7 @@ CITY = R.DEMO_CITY  # 青岚市
 PROVINCE_ADCODE = "360000"
 CITY_ADCODE = "369900"
 # Printed in 六、其他需要报告的事项 of every demo report: whoever opens a file sees it is invented.
-DEMO_NOTICE = "说明：本报告为 gongkai 演示用模拟数据，单位名称和全部数字均为虚构，不是任何机关发布的报告。"
+DEMO_NOTICE = f"说明：本报告为 {DEMO_MARKER}，单位名称和全部数字均为虚构，不是任何机关发布的报告。"
 
 
 @dataclass(frozen=True)
