@@ -11,6 +11,7 @@ import streamlit as st
 
 from components import access, db
 from components.filters import filter_bar
+from components.fmt import md_text
 from components.i18n import LANG_KEY, t
 from components.page import CONTEXT_KEY, PageContext, guarded
 
@@ -44,13 +45,13 @@ def _open_database() -> bool:
     path = db.db_path()
     if not path.exists():
         if not db.demo_builder_available():
-            st.warning(t("empty.db_missing", path=path))
+            st.warning(t("empty.db_missing", path=md_text(path)))
             return False
         bar = st.progress(0.0, text=t("demo.building"))
         try:
             summary = db.build_demo_if_missing(lambda fraction, text: bar.progress(fraction, text=text))
         except Exception as exc:  # noqa: BLE001 — shown to the user in Chinese, never as a traceback
-            st.error(t("demo.failed", error=exc))
+            st.error(t("demo.failed", error=md_text(exc)))
             return False
         bar.empty()
         if summary:

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components import db
+from components.fmt import md_text
 from components.drill import report_links
 from components.i18n import rule_label, t
 from components.page import guarded, page_body, table
@@ -21,7 +22,7 @@ def _requested_report() -> int | None:
     except ValueError:
         report_id = None
     if report_id is None or db.query("app_report_source", {"report_id": report_id}).empty:
-        st.warning(t("report.missing", value=str(raw)[:80]))
+        st.warning(t("report.missing", value=md_text(str(raw)[:80])))
         del st.query_params["report"]
         return None
     return report_id
@@ -55,7 +56,8 @@ with guarded():
             _choose_report(ctx)
         else:
             source = db.query("app_report_source", {"report_id": report_id}).iloc[0]
-            st.header(f"{source.agency} {int(source.year)} 年度报告")
+            # the agency name comes from the report file: shown as written, never as Markdown or HTML
+            st.header(f"{md_text(source.agency)} {int(source.year)} 年度报告")
             if source.is_demo:
                 st.badge(t("demo.badge"), icon=":material/science:", color="orange")
             region = " ".join(str(x) for x in (source.province, source.city, source.county) if pd.notna(x))

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components import db
+from components.fmt import md_text
 from components.i18n import t
 from components.page import PageContext, table
 
@@ -112,7 +113,7 @@ def _agencies_of(ctx: PageContext, region: pd.Series, level: str, name: str, cho
     for key in LEVELS[LEVELS.index(level):]:
         if pd.isna(region[key]):  # 本级: the bodies of the level above only, not those of the regions below
             agencies = agencies[agencies[key].isna()]
-    st.markdown(f"**{t('drill.agencies_of', district=name)}**")
+    st.markdown(f"**{t('drill.agencies_of', district=md_text(name))}**")
     shown = pd.DataFrame({
         t("col.agency"): agencies["agency"],
         t("col.kind"): agencies["kind"],
@@ -136,5 +137,5 @@ def _agencies_of(ctx: PageContext, region: pd.Series, level: str, name: str, cho
     if agency is None:
         return
     reports = db.query("agency_reports", ctx.params(agencies=[agency], **region_params))
-    st.markdown(f"**{t('drill.reports_of', agency=agency)}**")
+    st.markdown(f"**{t('drill.reports_of', agency=md_text(agency))}**")
     report_links(ctx, reports, key=f"drill_reports_{chosen}")

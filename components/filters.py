@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from components import db
+from components.fmt import md_text
 from components.i18n import LANG_KEY, t
 from gongkai.store import KINDS
 
@@ -132,7 +133,8 @@ def _apply_url(url: dict[str, list[str]], regions: pd.DataFrame, years: list[int
     notices: list[str] = []
 
     def bad(key: str, value: str) -> None:
-        notices.append(t("filter.invalid", key=key, value=value[:80]))
+        # shown in st.warning (Markdown): a crafted link must not turn into a link or an image
+        notices.append(t("filter.invalid", key=key, value=md_text(value[:80])))
 
     def one(key: str) -> str:
         values = url.get(key, [])

@@ -16,6 +16,7 @@ import streamlit as st
 
 from components.export import export_buttons
 from components.filters import Filters
+from components.fmt import md_text
 from components.i18n import t
 
 log = logging.getLogger("gongkai.app")
@@ -67,7 +68,7 @@ def guarded() -> Iterator[None]:
         yield
     except Exception as exc:  # noqa: BLE001 — st.rerun/st.stop are BaseExceptions and pass through
         log.error("page failed: %s\n%s", exc, traceback.format_exc())
-        st.error(t("error.page", error=(str(exc)[:200] or type(exc).__name__).rstrip("。.")))
+        st.error(t("error.page", error=md_text((str(exc)[:200] or type(exc).__name__).rstrip("。."))))
 
 
 def page_body(title_key: str, badge: bool = True) -> PageContext | None:

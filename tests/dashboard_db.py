@@ -109,6 +109,39 @@ def build_dashboard_db(path: Path) -> Path:
     return path
 
 
+# Names a hostile or careless report file may carry: HTML that would run script, Markdown that would become a
+# link, and SQL that would drop tables if it were ever pasted into a query rather than bound.
+XSS_AGENCY = "<img src=x onerror=alert(1)>局"
+SQL_AGENCY = "'; DROP TABLE reports; --局"
+MD_AGENCY = "[点此领取](https://example.com/x.png) **加粗** :red[红]局"
+HOSTILE_COUNTY = ("320899", "江苏省", "淮安市", "<b>区</b>'; DELETE FROM figures; --", "320000", "320800")
+XSS_FINDING = "<script>alert(2)</script>正文数字与表格不符"
+
+
+def build_hostile_db(path: Path) -> Path:
+    """The dashboard database plus one 2024 report for each hostile agency name, in a county whose name
+    is hostile too; the XSS agency's report carries a finding whose message is a script tag."""
+    build_dashboard_db(path)
+    con = store.connect(path)
+    try:
+        con.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)", list(HOSTILE_COUNTY))
+        base = parse_file(FIXTURES / "hongze_2024.pdf")
+        for i, name in enumerate((XSS_AGENCY, SQL_AGENCY, MD_AGENCY)):
+            agency_id = _add_agency(con, name, HOSTILE_COUNTY[0], "部门")
+            findings = list(base.findings)
+            if name == XSS_AGENCY:
+                findings.append(Finding("text_vs_table", "warning", XSS_FINDING, cells=["t3/new_received/total"]))
+            report = Report(file=f"hostile_{i}.txt", agency=name, year=2024, template=base.template,
+                            figures=dict(base.figures), findings=findings, format="text")
+            store.insert_report(con, report, agency_id=agency_id, sha256=f"hostile-{i}", source_file=report.file,
+                                ingested_at=INGESTED_AT)
+        store.refresh_wide(con)
+        store.sort_wide(con)
+    finally:
+        con.close()
+    return path
+
+
 def build_empty_db(path: Path) -> Path:
     """A database with the schema and no report (what a fresh `gongkai ingest` of nothing leaves)."""
     path = Path(path)

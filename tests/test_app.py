@@ -395,3 +395,126 @@ def test_a_reingested_file_shows_up_without_restart(dashboard_db, use_db, tmp_pa
     os.replace(staged, live)
     at.run()
     assert metrics(at)["报告数"] == "8"  # 淮安区's three 2024 reports are gone
+
+
+# ---------------------------------------------------------------- hostile text and SQL injection
+# Every query parameter the app reads (filters.URL_KEYS and 报告详情's report).
+URL_PARAMS = ("province", "city", "county", "agency", "kind", "year_from", "year_to", "lang", "report")
+INJECTIONS = ["'; DROP TABLE reports; --", "1 OR 1=1", "2019); DELETE FROM figures; --"]
+MARKDOWN_ELEMENTS = ("markdown", "title", "header", "subheader", "caption", "info", "warning", "error", "success")
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory) -> Path:
+    from dashboard_db import build_hostile_db
+
+    return build_hostile_db(tmp_path_factory.mktemp("hostile") / "gongkai.duckdb")
+
+
+def row_counts(db: Path) -> dict[str, int]:
+    tables = [t for (t,) in sql(db, "SELECT table_name FROM information_schema.tables ORDER BY 1")]
+    return {t: sql(db, f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
+
+
+def rendered_text(at: AppTest) -> list[tuple[str, str]]:
+    """(element type, source) of every element that renders Markdown or HTML."""
+    out = [(kind, e.value) for kind in MARKDOWN_ELEMENTS for e in getattr(at, kind)]
+    out += [("html", e.proto.body) for e in at.get("html")]
+    return out
+
+
+def assert_no_raw_markup(at: AppTest, *raw: str) -> None:
+    """None of `raw` reaches a Markdown or HTML element unescaped (in Markdown a backslash before it makes
+    it literal; in HTML only entities do)."""
+    for kind, text in rendered_text(at):
+        for needle in raw:
+            unescaped = re.escape(needle) if kind == "html" else r"(?<!\\)" + re.escape(needle)
+            assert not re.search(unescaped, text), (kind, text)
+
+
+def test_hostile_names_are_shown_as_text(hostile_db, use_db):
+    from dashboard_db import HOSTILE_COUNTY, MD_AGENCY, SQL_AGENCY, XSS_AGENCY, XSS_FINDING
+    from components.fmt import md_text
+
+    use_db(hostile_db)
+    report_id = sql(hostile_db, "SELECT report_id FROM report_wide WHERE agency = ?", [XSS_AGENCY])[0][0]
+    at = run_app("app_pages/report.py", params={"report": str(report_id)})
+    no_failure(at)
+    # the heading holds the name escaped for Markdown, so it is displayed exactly as written
+    assert at.header[0].value == f"{md_text(XSS_AGENCY)} 2024 年度报告"
+    assert md_text(XSS_AGENCY) == r"\<img src=x onerror=alert\(1\)\>局"
+    # the finding's message: literal in the findings table, escaped in the cell's tooltip
+    findings = next(d.value for d in at.dataframe if "说明" in d.value.columns)
+    assert XSS_FINDING in list(findings["说明"])
+    tables_html = " ".join(e.proto.body for e in at.get("html"))
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;正文数字与表格不符" in tables_html
+    assert_no_raw_markup(at, "<img", "<script", "onerror=alert(1)>")
+
+    # the agency and drill-down views of the hostile county: names as dataframe cells and widget options
+    county = HOSTILE_COUNTY[3]
+    at = run_app("app_pages/compare.py", params={"province": "江苏省", "city": "淮安市", "county": county})
+    no_failure(at)
+    assert not at.warning  # the hostile county is a real one: no "invalid filter" notice
+    assert set(at.multiselect(key="f_agencies").options) == {XSS_AGENCY, SQL_AGENCY, MD_AGENCY}
+    shown = {str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel()}
+    assert {XSS_AGENCY, SQL_AGENCY, MD_AGENCY} <= shown
+    assert_no_raw_markup(at, "<img", "<b>区", "](https://example.com")
+
+    # the overview's drill-down prints the county and agency in bold Markdown: escaped there
+    at = run_app(params={"province": "江苏省", "city": "淮安市"})
+    box = at.selectbox(key="drill_county")
+    box.select_index(next(i for i, o in enumerate(box.options) if o.startswith("<b>区"))).run()
+    no_failure(at)
+    agency_box = next(s for s in at.selectbox if s.key and s.key.startswith("drill_agency_"))
+    agency_box.set_value(MD_AGENCY).run()
+    no_failure(at)
+    bold = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert f"**{md_text(county)} 的单位**" in bold
+    assert f"**{md_text(MD_AGENCY)} 的报告**" in bold
+    assert_no_raw_markup(at, "<img", "<b>区", "](https://example.com", ":red[")
+
+
+@pytest.mark.parametrize("injection", INJECTIONS)
+def test_sql_injection_through_every_url_parameter_changes_nothing(hostile_db, use_db, injection):
+    use_db(hostile_db)
+    before = row_counts(hostile_db)
+    for page in PAGES:
+        at = run_app(page, params={key: injection for key in URL_PARAMS})
+        no_failure(at)
+        notices = " ".join(w.value for w in at.warning)
+        # one notice per filter, naming it; the values are escaped for Markdown, so compare the key only
+        for key in ("province", "city", "county", "agency", "kind", "lang", "year_from/year_to"):
+            assert f"“{key}=" in notices, (page, key, notices)
+        if page.endswith("report.py"):
+            assert "网址中的报告编号" in notices
+        assert metrics(at) == metrics(run_app(page)), page  # the filters were all dropped
+    assert row_counts(hostile_db) == before
+
+
+def test_sql_injection_through_the_filter_widgets_changes_nothing(hostile_db, use_db):
+    """The widgets offer only values the database holds; the hostile ones arrive as names. Chosen in every
+    filter they select exactly their own reports."""
+    from dashboard_db import HOSTILE_COUNTY, SQL_AGENCY
+
+    use_db(hostile_db)
+    before = row_counts(hostile_db)
+    at = run_app()
+    at.selectbox(key="f_province").set_value("江苏省").run()
+    at.selectbox(key="f_city").set_value(("江苏省", "淮安市")).run()
+    at.selectbox(key="f_county").set_value(tuple(HOSTILE_COUNTY[1:4])).run()
+    no_failure(at)
+    assert metrics(at)["报告数"] == "3"
+    at.multiselect(key="f_agencies").set_value([SQL_AGENCY]).run()
+    no_failure(at)
+    assert metrics(at)["报告数"] == "1"
+    assert at.query_params["agency"] == SQL_AGENCY
+    for page in PAGES[1:]:
+        at.switch_page(page).run()
+        no_failure(at)
+    # 报告详情's chooser lists that one report; choosing it opens it
+    chooser = at.selectbox(key="report_choice")
+    assert chooser.options == ["（请选择）", f"{SQL_AGENCY} 2024"]
+    chooser.select_index(1).run()
+    no_failure(at)
+    assert at.header[0].value.endswith(" 2024 年度报告")
+    assert row_counts(hostile_db) == before
