@@ -7,6 +7,8 @@ suffixed （%）) because that is how they are drawn and read.
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -60,6 +62,29 @@ def _lines(df: pd.DataFrame, x: str, y: str, color: str | None = None, text: pd.
                    textposition="top center", hovertemplate=hover)
         for name, part in groups if not part.empty
     ]
+
+
+def _plain(values):
+    """Strings escaped for plotly, which reads <b>, <a href>, <br> and entities in every label and hover."""
+    if isinstance(values, str):
+        return escape(values, quote=False)
+    if isinstance(values, (list, tuple)):
+        return [_plain(v) for v in values]
+    return values
+
+
+def plain_labels(fig: go.Figure) -> go.Figure:
+    """Show names from report files (agencies, regions) as written: category values, trace names, texts and
+    panel titles are escaped, so `<b>区</b>` reads as typed and no markup of theirs is interpreted. Hover
+    templates are ours and keep their <br>. Points keep their positions, so selections are unchanged."""
+    for trace in fig.data:
+        for attr in ("x", "y", "text", "name"):
+            value = getattr(trace, attr, None)
+            if value is not None:
+                trace[attr] = _plain(list(value) if not isinstance(value, str) else value)
+    for annotation in fig.layout.annotations or ():
+        annotation.text = _plain(annotation.text)
+    return fig
 
 
 def _layout(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
@@ -364,7 +389,8 @@ def small_multiples(df: pd.DataFrame, top: int = 24) -> tuple[go.Figure, pd.Data
         part = drawn[drawn[t("col.agency")] == agency]
         fig.add_trace(go.Scatter(x=_values(part[t("col.year")]), y=_values(part[t("col.new_received")]),
                                  mode="lines+markers", name=agency, showlegend=False,
-                                 hovertemplate=agency + " %{x}: %{y:,}<extra></extra>"),
+                                 # the name as data, not spliced into the template ("%{…}" in a name)
+                                 hovertemplate="%{fullData.name} %{x}: %{y:,}<extra></extra>"),
                       row=i // wrap + 1, col=i % wrap + 1)
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=",", rangemode="tozero")

@@ -117,7 +117,9 @@ def chart(title: str, drawn: tuple[Any, pd.DataFrame], *, ctx: PageContext, quer
         st.info(t("empty.chart"))
         return None
     kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "points"} if select else {}
-    event = st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False}, **kwargs)
+    from components.charts import plain_labels  # noqa: PLC0415 — plotly is loaded by the pages that draw
+
+    event = st.plotly_chart(plain_labels(fig), key=f"chart_{key}", config={"displaylogo": False}, **kwargs)
     if show_table:
         with st.expander(t("export.data"), expanded=table_open):
             st.dataframe(df, hide_index=True, column_config=column_config(df), key=f"data_{key}")

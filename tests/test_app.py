@@ -6,10 +6,13 @@ that drew the wrong query, or formatted a number wrongly, fails."""
 
 from __future__ import annotations
 
+import html
 import io
+import json
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -22,6 +25,7 @@ from dashboard_db import build_dashboard_db, build_empty_db
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
+sys.path.insert(0, str(ROOT))  # the app's components, as the running app imports them
 PAGES = [
     "app_pages/overview.py",
     "app_pages/requests.py",
@@ -432,6 +436,28 @@ def assert_no_raw_markup(at: AppTest, *raw: str) -> None:
             assert not re.search(unescaped, text), (kind, text)
 
 
+def chart_strings(at: AppTest) -> set[str]:
+    """Every string in the plotly charts' data and annotations (category values, names, texts, titles)."""
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if k not in ("hovertemplate", "texttemplate"):
+                    walk(v)
+
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        walk(spec.get("data", []))
+        walk(spec.get("layout", {}).get("annotations", []))
+    return found
+
+
 def test_hostile_names_are_shown_as_text(hostile_db, use_db):
     from dashboard_db import HOSTILE_COUNTY, MD_AGENCY, SQL_AGENCY, XSS_AGENCY, XSS_FINDING
     from components.fmt import md_text
@@ -459,6 +485,10 @@ def test_hostile_names_are_shown_as_text(hostile_db, use_db):
     shown = {str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel()}
     assert {XSS_AGENCY, SQL_AGENCY, MD_AGENCY} <= shown
     assert_no_raw_markup(at, "<img", "<b>区", "](https://example.com")
+    # plotly reads <b>, <a href> and entities in labels: the charts carry the names escaped
+    labels = chart_strings(at)
+    assert html.escape(XSS_AGENCY, quote=False) in labels
+    assert not any("<img" in s or "<b>区" in s for s in labels)
 
     # the overview's drill-down prints the county and agency in bold Markdown: escaped there
     at = run_app(params={"province": "江苏省", "city": "淮安市"})
