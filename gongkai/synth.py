@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -521,14 +522,24 @@ def synthesize(db_path: str | os.PathLike[str], reports: int = DEFAULT_REPORTS, 
 
         ingested_at = datetime.now().replace(microsecond=0)
         written = 0
-        for start in range(0, len(agencies), CHUNK_AGENCIES):
+        def generate(start: int) -> dict:
             stop = min(start + CHUNK_AGENCIES, len(agencies))
             # One generator per chunk from the seed: the same seed gives the same database.
             chunk_rng = np.random.default_rng([seed, start])
             chunk = figures_for(chunk_rng, agencies.iloc[start:stop].reset_index(drop=True), years[start:stop])
             chunk["agency"] = chunk["agency"] + start
-            written += _write_chunk(con, agencies, region, chunk, written + 1, seed, ingested_at)
-            say(0.8 * written / reports, f"已写入 {written:,} / {reports:,} 份报告")
+            return chunk
+
+        # The next chunk is generated (numpy, mostly outside the GIL) while DuckDB writes this one.
+        starts = list(range(0, len(agencies), CHUNK_AGENCIES))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(generate, starts[0])
+            for i in range(len(starts)):
+                chunk = pending.result()
+                if i + 1 < len(starts):
+                    pending = pool.submit(generate, starts[i + 1])
+                written += _write_chunk(con, agencies, region, chunk, written + 1, seed, ingested_at)
+                say(0.8 * written / reports, f"已写入 {written:,} / {reports:,} 份报告")
         _advance_sequence(con, "report_ids", written)
         _advance_sequence(con, "agency_ids", len(agencies))
         say(0.8, "生成宽表")
