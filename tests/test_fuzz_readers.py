@@ -383,6 +383,28 @@ def test_pdf_ruled_like_graph_paper(columns, rows, pages):
     assert refused(ruled_pdf(columns, rows, pages)).startswith("不是政府信息公开工作年度报告")
 
 
+# The report as JavaScript (a page's `let content = "<table>…"`) with literals and comments left open: each
+# was 100 KB of escaped quotes or open comments, which the tokeniser re-scanned from every later quote.
+JS_LEFT_OPEN = {
+    "double_quoted": b'// <table>\nlet content = "' + b'\\"' * 50_000,
+    "single_quoted": b"// <table>\nlet content = '" + b"\\'" * 50_000,
+    "template": b"// <table>\nlet content = `" + b"\\`" * 50_000 + b"\\",
+    "comments": b"// <table>\n" + b"/* x " * 20_000,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(JS_LEFT_OPEN))
+def test_javascript_with_literals_left_open(kind):
+    assert sniff_format(JS_LEFT_OPEN[kind]) == "html"
+    parse_or_refuse(JS_LEFT_OPEN[kind])
+
+
+@FUZZ
+@given(st.text(alphabet=list("\"'`/*\\\n\r <>/tabledr=;+xu0{}总计1"), max_size=3000))
+def test_javascript_tokens(source):
+    parse_or_refuse(("// <table>\nlet content = " + source).encode())
+
+
 # ---------------------------------------------------------------- encodings
 ENCODINGS = ["utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "shift_jis", "latin-1"]
 LABELS = [None, "utf-8", "gb2312", "gbk", "big5", "utf-16", "iso-8859-1", "x-unknown", "windows-1252"]

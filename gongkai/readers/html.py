@@ -342,19 +342,23 @@ def _cell_text(td: LexborNode) -> str:
 # One JavaScript token of the kinds that matter here: comments (skipped, so quotes inside them
 # cannot open a string) and string literals of the three quote styles.  A backslash escapes any
 # character, including a line end (line continuation); '…' and "…" cannot span raw line ends.
+# A literal or comment left open runs to the end of its line ('…', "…") or of the source (`…`, /*…*/):
+# then no token can fail once started.  When an open literal failed, the scan resumed one character
+# later and tried again from each later quote, which was quadratic (40 KB of \" took 10 s).
 _JS_TOKEN = re.compile(
     # Runs of other characters and a lone "/" (division, regex) are matched only to be skipped
-    # quickly; the literals are written unrolled ("[^"\\]*(?:\\.[^"\\]*)*") so that a long
-    # string is scanned in one pass.
-    r"""[^/"'`]+|//[^\n]*|/\*.*?\*/|/"""
-    r"""|"([^"\\\n]*(?:\\.[^"\\\n]*)*)\""""
-    r"""|'([^'\\\n]*(?:\\.[^'\\\n]*)*)'"""
-    r"""|`([^`\\]*(?:\\.[^`\\]*)*)`""",
+    # quickly; the literals are written unrolled ("[^"\\]*(?:\\.?[^"\\]*)*") so that a long
+    # string is scanned in one pass (".?": a backslash may be the last character of the source).
+    r"""[^/"'`]+|//[^\n]*|/\*.*?(?:\*/|\Z)|/"""
+    r"""|"([^"\\\n]*(?:\\.?[^"\\\n]*)*)(?:"|(?=\n)|\Z)"""
+    r"""|'([^'\\\n]*(?:\\.?[^'\\\n]*)*)(?:'|(?=\n)|\Z)"""
+    r"""|`([^`\\]*(?:\\.?[^`\\]*)*)(?:`|\Z)""",
     re.DOTALL,
 )
 _DOUBLE_QUOTED = 1  # the group of _JS_TOKEN holding a "…" literal's body
-# An escape JSON does not share with JavaScript (\x41, \', \0, \v, \u{…}, line continuation).
-_NOT_JSON_ESCAPE = re.compile(r"""\\(?:[^"\\/bfnrtu]|u(?![0-9a-fA-F]{4}))""")
+# An escape JSON does not share with JavaScript (\x41, \', \0, \v, \u{…}, line continuation), or a
+# backslash that ends the source.
+_NOT_JSON_ESCAPE = re.compile(r"""\\(?:[^"\\/bfnrtu]|u(?![0-9a-fA-F]{4})|\Z)""")
 _HTML_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s>/]|/[a-zA-Z]|!--)")
 _CONCATENATION = re.compile(r"\s*\+\s*")
 
