@@ -461,7 +461,8 @@ WITH built AS (
 with_combined AS (
     SELECT *, {combined} FROM built
 )
-SELECT *, {store.METRICS_SQL} FROM with_combined
+-- no findings yet: the cross-year rules run next, then store.refresh_finding_counts fills these
+SELECT *, {store.METRICS_SQL}, 0 AS errors, 0 AS warnings FROM with_combined
 """
 
 
@@ -552,6 +553,7 @@ def synthesize(db_path: str | os.PathLike[str], reports: int = DEFAULT_REPORTS, 
         say(0.85, "跨年度检查")
         lap("texts")
         findings = crossyear.recompute(con)
+        store.refresh_finding_counts(con)
         lap("cross-year findings")
         say(0.92, "按地区和年度排序宽表")
         store.sort_wide(con)
