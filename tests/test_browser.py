@@ -16,15 +16,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import duckdb
 import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard_db import build_dashboard_db
+from gongkai import store
+from dashboard_db import HOSTILE_COUNTY, XSS_AGENCY, build_dashboard_db, build_hostile_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,11 +51,14 @@ def test_db(tmp_path_factory) -> Path:
     return build_dashboard_db(tmp_path_factory.mktemp("browser") / "gongkai.duckdb")
 
 
-@pytest.fixture(scope="module")
-def server(test_db, tmp_path_factory):
+@contextmanager
+def serve(db: Path, log_dir: Path, **env_extra: str):
+    """`streamlit run app.py` on a free port over `db`; yields its address."""
     port = free_port()
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    env = {**os.environ, "GONGKAI_DB": str(test_db)}
+    log = (log_dir / "streamlit.log").open("w")
+    env = {**os.environ, "GONGKAI_DB": str(db), **env_extra}
+    if "GONGKAI_ADMIN_PASSWORD" not in env_extra:  # read-only unless a test asks for the upload page
+        env.pop("GONGKAI_ADMIN_PASSWORD", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
@@ -80,6 +85,12 @@ def server(test_db, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(test_db, tmp_path_factory):
+    with serve(test_db, tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +259,68 @@ def test_main_pages_screenshots(server, page, test_db):
             page.mouse.wheel(0, -40)
             expect(page.locator("td.gk-flag").first).to_be_visible()
         screenshot(page, name)
+
+
+# ---------------------------------------------------------------- hostile names, and the 导入 page
+ADMIN_PASSWORD = "浏览器测试-Password#7"
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory):
+    """A server with an admin password over the database holding hostile agency names."""
+    folder = tmp_path_factory.mktemp("admin")
+    db = build_hostile_db(folder / "gongkai.duckdb")
+    # without the 2019 平潭 report, so that uploading it stores it (the same report again would be skipped)
+    con = store.connect(db)
+    store.delete_reports(con, [r for (r,) in con.execute(
+        "SELECT report_id FROM reports WHERE source_file = 'pingtan_2019.html'").fetchall()])
+    con.close()
+    with serve(db, folder, GONGKAI_ADMIN_PASSWORD=ADMIN_PASSWORD, GONGKAI_UPLOAD_DIR=str(folder / "uploads")) as url:
+        yield url, db, folder / "uploads"
+
+
+def test_hostile_names_run_no_script_and_show_as_written(admin_server, page):
+    url, db, _ = admin_server
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    report_id = sql_one(db, "SELECT report_id FROM report_wide WHERE agency = ?", [XSS_AGENCY])
+    page.goto(f"{url}/report?report={report_id}")
+    expect(page.get_by_role("heading", name=f"{XSS_AGENCY} 2024 年度报告")).to_be_visible()
+    wait_idle(page)
+    page.goto(f"{url}/compare?" + urlencode({"province": "江苏省", "city": "淮安市", "county": HOSTILE_COUNTY[3]}))
+    expect(page.get_by_role("heading", name="单位对比")).to_be_visible()
+    wait_idle(page)
+    # the ranking chart's axis shows the name as typed (plotly would drop the tag or make <b> bold)
+    expect(page.locator(".js-plotly-plot .ytick text", has_text="onerror").first).to_be_visible()
+    ticks = page.locator(".js-plotly-plot .ytick text").all_text_contents()
+    assert XSS_AGENCY in ticks
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert page.locator("img[src='x']").count() == 0
+
+
+def test_upload_through_the_browser(admin_server, page):
+    url, db, uploads = admin_server
+    before = sql_one(db, "SELECT count(*) FROM reports")
+    page.goto(f"{url}/upload")
+    expect(page.get_by_role("heading", name="导入")).to_be_visible()
+    page.get_by_label("管理员密码").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("button", name="上传并导入")).to_be_visible()
+    fixture = ROOT / "tests" / "fixtures" / "pingtan_2019.html"
+    page.locator("input[type=file]").set_input_files([
+        {"name": "平潭 2019.html", "mimeType": "text/html", "buffer": fixture.read_bytes()},
+        {"name": "garbage.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 broken"},
+    ])
+    expect(page.get_by_text("平潭 2019.html")).to_be_visible()
+    page.get_by_role("button", name="上传并导入").click()
+    expect(page.get_by_text("上次上传的结果")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("1 个文件未能导入，原因见下表。")).to_be_visible()  # the broken PDF
+    wait_idle(page)
+    assert sorted(p.name for p in uploads.iterdir()) == ["平潭_2019.html"]
+    assert (uploads / "平潭_2019.html").read_bytes() == fixture.read_bytes()
+    assert sql_one(db, "SELECT count(*) FROM reports") == before + 1
+    # the app reads the swapped database: the sidebar's agency list now holds the new report's agency
+    agency = sql_one(db, "SELECT agency FROM report_wide WHERE source_file LIKE '%平潭_2019.html'")
+    page.goto(f"{url}/?" + urlencode({"agency": agency}))
+    expect(metric_value(page, "报告数")).to_have_text("1")
