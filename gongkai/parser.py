@@ -17,6 +17,9 @@ from gongkai.report import Report
 # Reports are a few hundred KB; 50 MB is far beyond any real one and bounds the work a bad file
 # can cause.  GONGKAI_MAX_FILE_MB overrides it.
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# No count or amount of the template comes near this; beyond 2^53 (≈9×10^15) a DOUBLE cannot even hold
+# the integer exactly, and a 400-digit "number" made ingest fail converting it (and the whole batch with it).
+MAX_FIGURE = 1e15
 
 
 def max_file_bytes() -> int:
@@ -77,6 +80,11 @@ def parse_bytes(data: bytes, name: str = "") -> Report:
         raise ReadError(f"文件无法解析（{type(exc).__name__}，读取表格时出错），请把此文件反馈给维护者") from exc
     if not mapped.tables_found:
         raise ReadError("不是政府信息公开工作年度报告：没有找到表二、表三、表四中的任何一张表")
+    for key, value in mapped.figures.items():
+        if value is not None and not abs(value) < MAX_FIGURE:  # also inf and NaN
+            printed = "" if isinstance(value, float) and not math.isfinite(value) else str(value)
+            shown = printed if len(printed) <= 20 else f"{printed[:12]}…（共 {len(printed)} 位）"
+            raise ReadError(f"{rules.cell_name(key)}的数值{shown}超出合理范围，请核对原文件")
     findings = mapped.findings + checked
     return Report(
         file=name,

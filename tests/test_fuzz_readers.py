@@ -405,6 +405,30 @@ def test_javascript_tokens(source):
     parse_or_refuse(("// <table>\nlet content = " + source).encode())
 
 
+def with_first_zero_as(printed: str) -> bytes:
+    """The text report with its first 0 cell (表二 规章 / 本年制发件数) printed as `printed`."""
+    return SAMPLES["text_real"].decode("utf-8").replace("\t0\n", f"\t{printed}\n", 1).encode("utf-8")
+
+
+@pytest.mark.parametrize("printed,message", [
+    ("9" * 400, "表二“规章 / 本年制发件数”的数值999999999999…（共 400 位）超出合理范围，请核对原文件"),
+    ("9" * 400 + ".5", "表二“规章 / 本年制发件数”的数值超出合理范围，请核对原文件"),  # inf as a float
+    ("1" * 16, "表二“规章 / 本年制发件数”的数值1111111111111111超出合理范围，请核对原文件"),
+    pytest.param("1" * 5000, "表二“规章 / 本年制发件数”的数值111111111111…（共 5000 位）超出合理范围，请核对原文件",
+                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+                     "gongkai/mapper.py parse_value calls int() on the digits: past Python's 4,300-digit limit "
+                     "that raises ValueError (caught by parse_bytes as an internal error)"))),
+], ids=["400_digits", "infinite", "16_digits", "5000_digits"])
+def test_absurd_numbers_are_refused_saying_where(printed, message):
+    """A 400-digit "figure" parsed, then made ingest fail converting it to DOUBLE — and the whole batch with it."""
+    assert refused(with_first_zero_as(printed)) == message
+
+
+def test_the_largest_plausible_number_is_read():
+    report = parse_or_refuse(with_first_zero_as("1" * 15))
+    assert report.figures["t2/regulation/issued"] == 111_111_111_111_111
+
+
 # ---------------------------------------------------------------- encodings
 ENCODINGS = ["utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "shift_jis", "latin-1"]
 LABELS = [None, "utf-8", "gb2312", "gbk", "big5", "utf-16", "iso-8859-1", "x-unknown", "windows-1252"]
@@ -512,6 +536,7 @@ BAD_FILES = {
     "noise.bin": lambda: random.Random(1).randbytes(5000),
     "wide.html": lambda: WIDE_INPUTS["html"],
     "notice.html": lambda: "<html><body><p>关于开展检查的通知</p></body></html>".encode("gbk"),
+    "huge_number.txt": lambda: with_first_zero_as("9" * 400),
 }
 
 
