@@ -19,8 +19,22 @@ from components.filters import Filters
 from components.i18n import t
 
 
+# A text cell starting with one of these is a formula to Excel (=HYPERLINK(…) in an agency name would become a
+# live link, =cmd|… worse). Numbers are not text cells, so a negative change stays a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """CSV for Excel: text that Excel would evaluate gets a leading apostrophe (shown as text, not computed)."""
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if _is_formula_like(v) else v)
+    return out.to_csv(index=False).encode("utf-8-sig")
 
 
 def about_rows(filters: Filters | None, query: str, demo: bool, now: datetime | None = None) -> list[tuple[str, str]]:
@@ -42,10 +56,19 @@ def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _text_not_formulas(sheet) -> None:
+    """openpyxl stores any string starting with "=" as a formula; names from report files are text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def xlsx_bytes(df: pd.DataFrame, about: list[tuple[str, str]]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _excel_safe(df).to_excel(writer, sheet_name=t("export.sheet_data"), index=False)
+        _text_not_formulas(writer.sheets[t("export.sheet_data")])
         pd.DataFrame(about, columns=[t("export.item"), t("export.value")]).to_excel(
             writer, sheet_name=t("export.sheet_about"), index=False
         )

@@ -548,3 +548,17 @@ def test_sql_injection_through_the_filter_widgets_changes_nothing(hostile_db, us
     no_failure(at)
     assert at.header[0].value.endswith(" 2024 年度报告")
     assert row_counts(hostile_db) == before
+
+
+def test_exports_keep_formula_like_names_as_text():
+    """An agency name Excel would evaluate stays text in both exports (CSV: leading apostrophe)."""
+    from components.export import csv_bytes, xlsx_bytes
+
+    name = '=HYPERLINK("http://example.com","点此")局'
+    df = pd.DataFrame({"单位": [name, "@SUM(A1)", "普通单位"], "变化": [-3, 5, 0]})
+    assert csv_bytes(df).decode("utf-8-sig").splitlines() == [
+        "单位,变化", "\"'=HYPERLINK(\"\"http://example.com\"\",\"\"点此\"\")局\",-3", "'@SUM(A1),5", "普通单位,0",
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(df, [("查询", "x")]))).worksheets[0]
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [(name, "s"), ("@SUM(A1)", "s"), ("普通单位", "s")]
+    assert [c.value for c in sheet["B"][1:]] == [-3, 5, 0]
