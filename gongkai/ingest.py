@@ -174,6 +174,28 @@ class _Pending:
     root: Path | None
     sha256: str
 
+    @property
+    def file_name(self) -> str:
+        return stored_name(self.path)
+
+
+def stored_name(path: Path) -> str:
+    """The file's name as text the database can store.
+
+    A zip made on Chinese Windows and unpacked on Linux keeps its GBK-encoded names, which Python holds as
+    lone surrogates that DuckDB refuses (the report failed with a conversion error): such a name is
+    decoded as GB18030, else shown with replacement marks."""
+    name = path.name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
+
 
 @dataclass(slots=True)
 class _Slot:
@@ -344,7 +366,7 @@ class _Writer:
                                 report_id, report.agency, report.year, findings)
         else:
             result = FileResult(item.path, STORED, "已导入", report_id, report.agency, report.year, findings)
-        self.slots[(agency_id, report.year)] = _Slot(report_id, item.path.name, report.template, figures,
+        self.slots[(agency_id, report.year)] = _Slot(report_id, item.file_name, report.template, figures,
                                                      queued=True, this_batch=True)
         return _Planned(item, report, placement, agency_id, report_id, slot, is_demo, extra, result)
 
@@ -401,12 +423,12 @@ class _Writer:
                 # a copy of a stored report, or a conflict within the batch: remember the hash and why,
                 # so that running the batch again changes nothing
                 outcome = "conflict" if p.result.status == FAILED else "copy"
-                batch.add_ingested_file(p.item.sha256, p.item.path.name, p.replaces.report_id, now, outcome)
+                batch.add_ingested_file(p.item.sha256, p.item.file_name, p.replaces.report_id, now, outcome)
                 continue
             if p.replaces is not None:
                 replaced.append(p.replaces.report_id)
             batch.add_report(p.report_id, p.report, agency_id=p.agency_id, sha256=p.item.sha256,
-                             source_file=p.item.path.name, is_demo=p.is_demo, ingested_at=now,
+                             source_file=p.item.file_name, is_demo=p.is_demo, ingested_at=now,
                              extra_findings=p.extra)
         con.execute("BEGIN")
         for r in self.new_regions:

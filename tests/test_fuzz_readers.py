@@ -585,3 +585,27 @@ def test_gongkai_ingest_lists_bad_files_as_failed_and_stores_the_good_ones(tmp_p
                                [name]).fetchone() == (len(spec.keys),)
     finally:
         con.close()
+
+
+def test_ingest_stores_a_report_whose_file_name_is_not_utf8(tmp_path):
+    """A zip made on Chinese Windows and unpacked on Linux keeps GBK file names: the report is stored, under
+    its name read as GB18030 (DuckDB refused the raw name and the report failed)."""
+    from gongkai.ingest import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    gbk_name = os.path.join(os.fsencode(folder), "洪泽区教育局2024年报告.txt".encode("gbk"))
+    with open(gbk_name, "wb") as fh:
+        fh.write(render_text(SPEC))
+    latin_name = os.path.join(os.fsencode(folder), b"r\xe9sum\xe9\xff.txt")  # not GB18030 either
+    with open(latin_name, "wb") as fh:
+        fh.write(render_text(random_report(random.Random(8), "2021", agency="洪泽区民政局", year=2024)))
+    db = tmp_path / "g.duckdb"
+    summary = ingest([folder], db, region="江苏省/淮安市/洪泽区")
+    assert [r.status for r in summary.results] == ["stored", "stored"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert sorted(con.execute("SELECT source_file FROM reports").fetchall()) == [
+            ("r\ufffdsum\ufffd\ufffd.txt",), ("洪泽区教育局2024年报告.txt",)]
+    finally:
+        con.close()
