@@ -39,8 +39,9 @@ class FakeUpload:
 
 
 @pytest.fixture(autouse=True)
-def clean_state(monkeypatch, tmp_path):
-    """No password unless a test sets one, no secrets file, a fresh throttle, delays recorded not slept."""
+def slept(monkeypatch, tmp_path):
+    """No password unless a test sets one, a fresh throttle, an empty database; returns the delays the
+    login asked for (recorded, not slept)."""
     monkeypatch.delenv(access.PASSWORD_ENV, raising=False)
     monkeypatch.delenv("GONGKAI_MAX_FILE_MB", raising=False)
     monkeypatch.setenv("GONGKAI_UPLOAD_DIR", str(tmp_path / "uploads"))
@@ -113,18 +114,18 @@ def test_password_from_secrets_adds_the_page():
 
 
 # ---------------------------------------------------------------- login
-def test_wrong_password_is_refused_and_slowed(monkeypatch, clean_state):
+def test_wrong_password_is_refused_and_slowed(monkeypatch, slept):
     monkeypatch.setenv(access.PASSWORD_ENV, PASSWORD)
     at = run_app("app_pages/upload.py")
     for _ in range(3):
         login(at, "正确的密码-Correct#")  # a prefix of the right one
         assert not at.exception
-    assert clean_state == [1.0, 2.0, 4.0]  # each failure of the session waits twice as long
+    assert slept == [1.0, 2.0, 4.0]  # each failure of the session waits twice as long
     assert "密码错误（本次会话已失败 3 次）" in at.error[0].value
     assert not [b for b in at.button if b.label == "上传并导入"]
 
 
-def test_failures_from_many_sessions_lock_the_login(monkeypatch, clean_state):
+def test_failures_from_many_sessions_lock_the_login(monkeypatch, slept):
     monkeypatch.setenv(access.PASSWORD_ENV, PASSWORD)
     now = [1000.0]
     monkeypatch.setattr(access, "clock", lambda: now[0])
