@@ -78,9 +78,26 @@ def _row_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
     return con.execute(f"SELECT count(*) FROM ({_FIGURES_SQL})", filters.params()).fetchone()[0]
 
 
+# Text read from report files (agency names, file names) that starts like a formula would be evaluated
+# by Excel (=HYPERLINK(…), =cmd|…): in CSV it gets a leading apostrophe, in XLSX it is written as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FROM_DOCUMENTS = ("agency", "province", "city", "county", "source_file")
+
+
+def _csv_column(name: str) -> str:
+    if name == "value":
+        return f"{_TEXT_VALUE} AS value"
+    if name in _FROM_DOCUMENTS:
+        return (
+            f"CASE WHEN regexp_matches(\"{name}\", '^[-=+@\\t\\r]') THEN '''' || \"{name}\" "
+            f"ELSE \"{name}\" END AS \"{name}\""
+        )
+    return f'"{name}"'
+
+
 def export_csv(con: duckdb.DuckDBPyConnection, out: Path, filters: Filters) -> int:
     """UTF-8 with a BOM, so that Excel opens the Chinese correctly; returns the number of rows."""
-    columns = ", ".join(f'"{c}"' if c != "value" else f"{_TEXT_VALUE} AS value" for c in COLUMNS)
+    columns = ", ".join(_csv_column(c) for c in COLUMNS)
     with tempfile.TemporaryDirectory() as tmp:
         body = Path(tmp) / "body.csv"
         # DuckDB writes the CSV (fast at any size); the BOM is prepended because COPY cannot write one.
@@ -97,6 +114,7 @@ def export_csv(con: duckdb.DuckDBPyConnection, out: Path, filters: Filters) -> i
 def export_xlsx(con: duckdb.DuckDBPyConnection, out: Path, filters: Filters, db_path: Path) -> int:
     """A 数据 sheet with the figures and a 说明 sheet: source, filters, time of export, the columns."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     rows = _row_count(con, filters)
     if rows > XLSX_MAX_ROWS:
@@ -113,6 +131,11 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, out: Path, filters: Filters, db_
             value = record[9]
             if value is not None and float(value).is_integer():
                 record[9] = int(value)  # shown as printed: 95, not 95.0
+            for i, field in enumerate(record):
+                if isinstance(field, str) and field.startswith(_FORMULA_START):
+                    cell = WriteOnlyCell(data, value=field)
+                    cell.data_type = "s"  # text, never a formula
+                    record[i] = cell
             data.append(record)
     notes = wb.create_sheet("说明")
     for line in (

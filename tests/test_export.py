@@ -111,3 +111,18 @@ def test_cli_export_and_its_errors(db, tmp_path):
     none = runner.invoke(app, ["export", "--db", str(tmp_path / "no.duckdb"), "--format", "csv",
                                "--out", str(tmp_path / "b.csv")])
     assert none.exit_code == 2 and "找不到数据库" in none.output
+
+
+def test_names_that_look_like_formulas_are_exported_as_text(tmp_path):
+    db = tmp_path / "f.duckdb"
+    ingest([FIXTURES / "000_604589b9a90ba4e6.txt"], db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE agencies SET name = '=HYPERLINK(\"http://x\",\"点击\")局'")
+    con.close()
+    csv_out, xlsx_out = tmp_path / "f.csv", tmp_path / "f.xlsx"
+    export(db, "csv", csv_out)
+    export(db, "xlsx", xlsx_out)
+    first = csv_out.read_text(encoding="utf-8-sig").splitlines()[1]
+    assert first.startswith('"\'=HYPERLINK(') or first.startswith("'=HYPERLINK(")
+    cell = openpyxl.load_workbook(xlsx_out)["数据"]["A2"]
+    assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x","点击")局')
