@@ -4,10 +4,12 @@ Chinese line and exit status 2 (`gongkai parse`) or a failed file beside the sto
 
 Inputs: random bytes (alone and behind each format's signature, so every reader sees them), real and
 rendered reports truncated and corrupted (bytes, and the XML inside a DOCX), HTML mutated with table
-markup, HTML without tables, absurdly wide and deep tables, mixed and wrong encodings, a DOCX zip bomb
-and a PDF without a text layer (a scan).
+markup, table cells rewritten with the template's labels and random spans, HTML without tables, absurdly
+wide and deep tables, PDFs ruled like graph paper, JavaScript with literals left open, absurd numbers,
+mixed and wrong encodings (of the content and of file names), DOCX zip bombs and a PDF without a text
+layer (a scan).  The fixed inputs that once hung or crashed are kept here as regression tests.
 
-Run with `-s` to see how many inputs each reader got (`FUZZ_COUNTS`)."""
+Run with `-s` to see how many inputs each reader got (`FUZZ_COUNTS`); FUZZ_EXAMPLES=1000 hunts longer."""
 
 from __future__ import annotations
 
@@ -45,8 +47,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 UNEXPECTED = "文件无法解析（"  # parse_bytes' wording for an exception the reader did not turn into a ReadError
 
 # FUZZ_EXAMPLES raises the number of inputs per test for a longer hunt than CI's.
-FUZZ = settings(deadline=None, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), suppress_health_check=[HealthCheck.too_slow,
-                                                                        HealthCheck.data_too_large])
+FUZZ = settings(deadline=None, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FUZZ_COUNTS: Counter[str] = Counter()  # inputs parsed, by the reader that got them and the outcome
 
 # ---------------------------------------------------------------- the samples mutated below
