@@ -502,6 +502,21 @@ def scanned_pdf() -> bytes:
     return out.getvalue()
 
 
+def test_password_protected_files_are_refused_saying_so():
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, encrypt="口令")
+    page.drawString(72, 720, "2024 annual report, protected by a password")
+    page.save()
+    assert refused(out.getvalue()) == "PDF 文件已加密（需要密码才能打开），无法读取，请提供未加密的文件"
+    # An encrypted .docx is an OLE compound file whose directory names the EncryptedPackage stream.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(1000)
+    assert refused(ole) == "文件已加密（需要密码才能打开），无法读取，请提供未加密的文件"
+    legacy_doc = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(1000)
+    assert refused(legacy_doc) == "这是旧版 Word/Excel（.doc/.xls）文件，暂不支持，请另存为 .docx 或 PDF 后再导入"
+
+
 def test_pdf_without_text_layer_needs_ocr():
     assert refused(scanned_pdf()) == "PDF 没有文字层（可能是扫描件），需要先做 OCR 识别"
 

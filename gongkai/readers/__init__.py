@@ -42,6 +42,12 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
+# Word and Excel save a password-protected .docx/.xlsx as an OLE compound file holding the encrypted zip
+# in a stream named EncryptedPackage (names are UTF-16 in the file's directory): without this check it
+# would be called a legacy .doc.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
 def read_document(data: bytes) -> Document:
     """Read bytes of any supported format into a Document."""
     if not data.strip():
@@ -58,6 +64,8 @@ def read_document(data: bytes) -> Document:
     elif fmt == "text":
         from gongkai.readers import text as reader
     elif fmt == "ole":
+        if _ENCRYPTED_PACKAGE in data:
+            raise ReadError("文件已加密（需要密码才能打开），无法读取，请提供未加密的文件")
         raise ReadError("这是旧版 Word/Excel（.doc/.xls）文件，暂不支持，请另存为 .docx 或 PDF 后再导入")
     else:
         raise ReadError("无法识别的文件格式（支持：文本、Markdown、HTML、DOCX、PDF）")
