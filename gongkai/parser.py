@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from pathlib import Path
 
 from gongkai import rules
@@ -43,13 +44,17 @@ def check_size(path: str | os.PathLike[str], max_bytes: int | None = None) -> in
     p = Path(path)
     limit = max_file_bytes() if max_bytes is None else max_bytes
     try:
-        size = p.stat().st_size
+        info = p.stat()
     except FileNotFoundError:
         raise ReadError(f"找不到文件：{p}") from None
     except OSError as exc:
         raise ReadError(f"无法读取文件 {p}：{exc.strerror or exc}") from None
-    if p.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise ReadError(f"{p} 是文件夹，不是报告文件")
+    if not stat.S_ISREG(info.st_mode):
+        # A pipe, socket or device has no size to check, and reading it may never end.
+        raise ReadError(f"{p} 不是普通文件（可能是管道或设备），不是报告文件")
+    size = info.st_size
     if size > limit:
         raise ReadError(f"文件过大（{_megabytes(size)} MB，上限 {_megabytes(limit)} MB）：{p.name}")
     return size

@@ -16,7 +16,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from gongkai import parser
 from gongkai.demo.render import random_report, render_text
 from gongkai.document import ReadError
 from gongkai.ingest import ingest
@@ -115,3 +114,16 @@ def test_ingest_refuses_a_big_file_without_reading_it_and_stores_the_rest(tmp_pa
         assert con.execute("SELECT source_file FROM reports ORDER BY 1").fetchall() == [("a.txt",), ("d.txt",)]
     finally:
         con.close()
+
+
+def test_a_pipe_or_device_is_refused_before_opening_it(tmp_path, monkeypatch):
+    """Opening a pipe without a writer blocks forever; /dev/zero never ends: neither is opened."""
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    forbid_reading(monkeypatch)
+    with pytest.raises(ReadError, match=r"^.*report\.txt 不是普通文件（可能是管道或设备），不是报告文件$"):
+        parse_file(fifo)
+    with pytest.raises(ReadError, match="不是普通文件"):
+        parse_file("/dev/zero")
+    with pytest.raises(ReadError, match="是文件夹，不是报告文件"):
+        parse_file(tmp_path)
