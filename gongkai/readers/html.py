@@ -322,14 +322,19 @@ _LEADING_INT = re.compile(r"\s*\+?(\d+)")
 
 def _drop_empty_rows(rows: list[list[Cell]]) -> None:
     """A <tr> without cells adds no cell of its own; cells spanning down across it span one row
-    less once it is gone, so the grid the mapper rebuilds stays the one the browser draws."""
+    less once it is gone, so the grid the mapper rebuilds stays the one the browser draws.
+
+    Counted with a running total of empty rows, once per cell: visiting every cell above each empty
+    row was quadratic (150 KB of rows took 2 s)."""
+    empty_before = [0]  # empty_before[r]: empty rows among rows[:r]
+    for row in rows:
+        empty_before.append(empty_before[-1] + (not row))
+    if not empty_before[-1]:
+        return
     for r, row in enumerate(rows):
-        if row:
-            continue
-        for above in range(r):
-            for cell in rows[above]:
-                if above + cell.rowspan > r:
-                    cell.rowspan -= 1
+        for cell in row:
+            end = min(r + cell.rowspan, len(rows))
+            cell.rowspan -= empty_before[end] - empty_before[r + 1]
 
 
 def _cell_text(td: LexborNode) -> str:
