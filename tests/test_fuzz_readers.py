@@ -339,8 +339,8 @@ def test_five_thousand_columns(kind):
 
 
 def test_thousands_of_empty_rows():
-    """Rows without cells (spacers) shrink the spans across them: 4,000 cell rows and 40,000 empty ones took
-    over three minutes when every empty row revisited the cells above it."""
+    """Rows without cells (spacers) shrink the spans across them.  When every empty row revisited the cells
+    above it, 4,000 cell rows and 4,000 empty ones took 2 s, and the time grew with the square."""
     page = b"<table>" + b"<tr><td>a</td><td>b</td></tr>" * 4000 + b"<tr></tr>" * 40_000 + b"</table>"
     parse_or_refuse(page)
     from gongkai.readers.html import read
