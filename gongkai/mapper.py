@@ -37,6 +37,10 @@ def parse_value(text: str) -> tuple[bool, Value]:
     num = m.group("num").replace(",", "")
     if "." in num:
         return True, float(num)
+    if len(num) > 4000:
+        # Past Python's int-from-text limit (4,300 digits); absurd anyway, and the parser refuses
+        # any figure this large by name, so infinity is as good as the exact digits.
+        return True, float("inf")
     return True, int(num)
 
 
