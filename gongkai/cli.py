@@ -123,18 +123,10 @@ def main() -> None:  # pragma: no cover - the console script
     app()
 
 
-# Data commands (ingest, check, export, …) live in their own module.
-import importlib.util  # noqa: E402
+# The other command groups live in their own modules (one module per concern); they register here,
+# after `app` exists, because each imports heavier packages (DuckDB, the demo renderers) only it needs.
+from gongkai import cli_data, cli_demo, cli_synth  # noqa: E402
 
-if importlib.util.find_spec("gongkai.cli_data") is not None:  # being written alongside
-    from gongkai import cli_data  # noqa: E402
-
-    cli_data.register(app)
-
-from gongkai import cli_demo  # noqa: E402
-
+cli_data.register(app)
 cli_demo.register(app)
-
-from gongkai import cli_synth  # noqa: E402
-
 cli_synth.register(app)
