@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(slots=True)
@@ -59,6 +60,7 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 
+@lru_cache(maxsize=1 << 16)  # cells repeat ("0", "—", the template's labels) within and across reports
 def clean_text(text: str) -> str:
     """NFKC-normalise (folds Kangxi radicals such as ⼀ to 一 and full-width digits to ASCII),
     drop Word bookmark artifacts and collapse runs of whitespace to one space.

@@ -326,6 +326,11 @@ def figure_keys(fmt: str, other_split: bool | None = None) -> list[str]:
 
     For the 2021 format, `other_split` says whether （六）其他处理 is printed as three rows
     (the template's own layout, the default) or as one."""
+    return list(_figure_keys(fmt, other_split))
+
+
+@lru_cache(maxsize=None)  # called for every parsed report; the answer depends on two flags only
+def _figure_keys(fmt: str, other_split: bool | None) -> tuple[str, ...]:
     if other_split is None:
         other_split = fmt == "2021"
     keys = []
@@ -341,4 +346,4 @@ def figure_keys(fmt: str, other_split: bool | None = None) -> list[str]:
             continue
         if f.in_format(fmt):
             keys.append(f.key)
-    return keys
+    return tuple(keys)
