@@ -60,12 +60,20 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 
-@lru_cache(maxsize=1 << 16)  # cells repeat ("0", "—", the template's labels) within and across reports
 def clean_text(text: str) -> str:
     """NFKC-normalise (folds Kangxi radicals such as ⼀ to 一 and full-width digits to ASCII),
     drop Word bookmark artifacts and collapse runs of whitespace to one space.
 
     Every reader passes its cell and paragraph text through here, so the mapper sees one alphabet."""
+    # Cells repeat ("0", "—", the template's labels) within and across reports: short texts are cached;
+    # long ones (paragraphs) are not, so a big file cannot fill memory with the cache.
+    return _clean_short(text) if len(text) <= 256 else _clean(text)
+
+
+def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _BOOKMARK.sub("", text)
     return _SPACES.sub(" ", text).strip()
+
+
+_clean_short = lru_cache(maxsize=1 << 16)(_clean)

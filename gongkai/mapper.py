@@ -24,10 +24,14 @@ NULL_TOKENS = {"", "—", "-", "/", "无", "－", "–", "——", "—-", "\\",
 _NUMBER = re.compile(r"^(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条|次)?$")
 
 
-@lru_cache(maxsize=1 << 16)  # cell texts repeat across rows and reports ("0", "—", labels)
 def parse_value(text: str) -> tuple[bool, Value]:
     """(is a value cell, value).  Spaces inside numbers ("1 0" in PDFs) are dropped; units printed
     beside a number ("75394432.52元") are dropped too — the unit is the template's."""
+    # Cell texts repeat across rows and reports ("0", "—", labels): short ones are cached.
+    return _parse_value_short(text) if len(text) <= 256 else _parse_value(text)
+
+
+def _parse_value(text: str) -> tuple[bool, Value]:
     s = normalize_label(text).replace("，", ",")
     if s in NULL_TOKENS:
         return True, None
@@ -42,6 +46,9 @@ def parse_value(text: str) -> tuple[bool, Value]:
         # any figure this large by name, so infinity is as good as the exact digits.
         return True, float("inf")
     return True, int(num)
+
+
+_parse_value_short = lru_cache(maxsize=1 << 16)(_parse_value)
 
 
 @dataclass

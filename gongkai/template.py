@@ -25,16 +25,23 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _IGNORED = re.compile(r"[\s\u3000\u200b\ufeff\"'“”‘’「」『』]+")
 
 
-# Cached: the same few hundred labels and numbers recur in every report, and this runs per cell.
-@lru_cache(maxsize=1 << 16)
 def normalize_label(text: str) -> str:
     """The form labels are compared in: NFKC, no whitespace, no quotes of any style, no bookmarks.
 
     NFKC turns （一） into (一) and full-width digits into ASCII; quotes are dropped because reports
     print “三安全一稳定”, "三安全一稳定", '三安全一稳定' and 三安全一稳定 alike."""
+    # The same few hundred labels and numbers recur in every report and this runs per cell: short
+    # texts are cached, long ones (paragraphs) are not, so a big file cannot fill memory.
+    return _normalize_short(text) if len(text) <= 256 else _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _BOOKMARK.sub("", text)
     return _IGNORED.sub("", text)
+
+
+_normalize_short = lru_cache(maxsize=1 << 16)(_normalize)
 
 
 # ---------------------------------------------------------------- 表二 主动公开 (Article 20)
