@@ -15,10 +15,10 @@ year to year (二、上年结转 = last year's 四、结转下年度, 现行有�
 breaks so the cross-year rules have something to find, as in real data.
 
 The tables filled are the ones ingest fills (regions, agencies, agency_names, reports, figures, report_texts,
-ingested_files, findings, report_wide): every query and page works on the result. report_wide's figure
-columns are written from the same arrays as the long figures, and its derived columns by the store's own
-expressions — equivalent to `store.refresh_wide`, which would pivot 120 million long rows back (minutes at
-national scale); tests/test_synth.py compares the two.
+ingested_files, findings, report_wide): every query and page works on the result. report_wide is built by
+the store's own SQL (`store.fill_wide_from`) from figure columns written straight from the same arrays as the
+long figures, rather than by pivoting 120 million long rows back (`store.refresh_wide`, minutes at national
+scale); tests/test_synth.py checks that the two give the same table.
 """
 
 from __future__ import annotations
@@ -447,29 +447,6 @@ FROM report_wide
 """
 
 
-def _wide_from_staged_sql() -> str:
-    """report_wide from the staged figure columns: the agency and region columns as store.refresh_wide takes
-    them, and the derived columns by the store's own expressions (tests/test_synth.py checks that the result
-    equals store.refresh_wide's)."""
-    combined = ", ".join(store._combined_other_sql(c) for c in store._T3_COLUMN_KEYS)
-    return f"""
-INSERT INTO report_wide BY NAME
-WITH built AS (
-    SELECT r.report_id, r.agency_id, a.name AS agency, a.kind, g.province, g.city, g.county, a.adcode,
-           r.year, r.template, r.is_demo, r.source_file, w.* EXCLUDE (report_id)
-    FROM reports r
-    JOIN agencies a USING (agency_id)
-    LEFT JOIN regions g ON g.adcode = a.adcode
-    JOIN synth_wide_figures w USING (report_id)
-),
-with_combined AS (
-    SELECT *, {combined} FROM built
-)
--- no findings yet: the cross-year rules run next, then store.refresh_finding_counts fills these
-SELECT *, {store.METRICS_SQL}, 0 AS errors, 0 AS warnings FROM with_combined
-"""
-
-
 def synthesize(db_path: str | os.PathLike[str], reports: int = DEFAULT_REPORTS, seed: int = DEFAULT_SEED, *,
                replace: bool = False, progress: Callable[[float, str], None] | None = None) -> SynthSummary:
     """Write a national-scale 模拟数据 database of exactly `reports` reports at `db_path`.
@@ -549,7 +526,7 @@ def synthesize(db_path: str | os.PathLike[str], reports: int = DEFAULT_REPORTS, 
         _advance_sequence(con, "agency_ids", len(agencies))
         say(0.8, "生成宽表")
         lap("reports and figures")
-        con.execute(_wide_from_staged_sql())
+        store.fill_wide_from(con, "synth_wide_figures")
         con.execute("DROP TABLE synth_wide_figures")
         lap("report_wide")
         say(0.82, "生成报告正文")
