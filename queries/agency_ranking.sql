@@ -9,8 +9,10 @@
 --   change, change_rate, disclosure_rate, review_total, suit_total.
 -- change = this year − last year (NULL when last year has no report or a blank figure); change_rate = change / last year.
 -- Comparable across formats: all columns (so a 2021 report can be compared with a 2020 one).
-WITH scope AS (
-    -- only the columns used: report_wide has ~260
+WITH scope AS NOT MATERIALIZED (
+    -- only the columns used: report_wide has ~260. Read by two CTEs: NOT MATERIALIZED lets each scan
+    -- report_wide for what it needs (the latest year; that year's rows) instead of copying the whole scope
+    -- first, which at national scale cost more than the query itself.
     SELECT year, agency_id, agency, kind, province, city, county, t3_new_received_total, disclosure_rate,
            t4_review_total, suit_total
     FROM report_wide
