@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import access, db
+from gongkai import store
 from components.filters import filter_bar
 from components.fmt import md_text
 from components.i18n import LANG_KEY, t
@@ -56,6 +57,10 @@ def _open_database() -> bool:
         bar.empty()
         if summary:
             st.success(t("demo.built") + "\n\n" + summary)
+    found = db.schema_version()
+    if found is not None and found != str(store.SCHEMA_VERSION):
+        st.error(t("empty.db_outdated", path=md_text(path), found=found, current=store.SCHEMA_VERSION))
+        return False
     count = db.report_count()
     if not count:
         st.info(t("empty.db"))

@@ -98,6 +98,22 @@ def report_count() -> int | None:
         return None
 
 
+def schema_version() -> str | None:
+    """The schema version the file records (meta.schema_version); None when it records none."""
+    path = db_path()
+    version = db_version(path)
+    if version is None:
+        return None
+    cursor = _connection().cursor(str(path), version)
+    try:
+        row = cursor.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except Exception:  # no meta table: not a gongkai database (report_count says so)
+        return None
+    finally:
+        cursor.close()
+    return row[0] if row else None
+
+
 _DEMO_LOCK = threading.Lock()
 
 

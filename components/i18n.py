@@ -51,6 +51,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "数据库中还没有任何报告。请先用 gongkai ingest 导入年度报告文件，或运行 gongkai demo build 生成演示数据。",
         "The database holds no report yet. Load report files with `gongkai ingest`, or run `gongkai demo build`.",
     ),
+    "empty.db_outdated": (
+        "数据库文件 {path} 由旧版本的 gongkai 创建（结构版本 {found}，当前版本 {current}），无法显示。"
+        "请删除该文件后重新打开本页（将自动生成演示数据），或用 gongkai ingest 把报告文件重新导入一个新的数据库。",
+        "The database {path} was made by an older gongkai (schema {found}, current {current}) and cannot be shown. "
+        "Delete it and reopen this page (the demo data is rebuilt), or ingest your report files into a new database.",
+    ),
     "empty.db_missing": (
         "找不到数据库文件：{path}。请先用 gongkai ingest 导入年度报告文件。",
         "Database file not found: {path}. Load report files with `gongkai ingest` first.",

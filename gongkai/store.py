@@ -43,7 +43,9 @@ import pandas as pd
 from gongkai.report import Finding, Report
 from gongkai.template import FIGURES, T3_COLUMNS, T3_OTHER_SPLIT
 
-SCHEMA_VERSION = 1
+# Bumped whenever a table or column the queries read changes; the dashboard refuses an older file in words.
+# 2: report_wide is a table carrying the derived metrics and finding counts.
+SCHEMA_VERSION = 2
 DEFAULT_DB = Path("data/gongkai.duckdb")
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 

@@ -156,6 +156,19 @@ def test_a_missing_database_is_explained(tmp_path, use_db, monkeypatch):
     assert any("找不到数据库文件" in w.value and "nothing.duckdb" in w.value for w in at.warning)
 
 
+def test_a_database_of_an_older_schema_is_explained(dashboard_db, tmp_path, use_db):
+    old = tmp_path / "old.duckdb"
+    shutil.copy(dashboard_db, old)
+    con = duckdb.connect(str(old))
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    use_db(old)
+    at = run_app()
+    assert not at.exception
+    (error,) = at.error
+    assert "旧版本" in error.value and "结构版本 1" in error.value and "old.duckdb" in error.value
+
+
 # ---------------------------------------------------------------- figures equal SQL
 def expected_kpis(db: Path, where: str = "true", params: list | None = None) -> dict[str, str]:
     """The 2024 KPI cards computed with plain SQL over report_wide."""

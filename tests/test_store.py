@@ -51,7 +51,7 @@ def test_schema_has_every_table_and_a_wide_column_per_figure(con):
         "review_correction_rate", "suit_upheld", "suit_corrected", "suit_other", "suit_pending", "suit_total",
         "suit_correction_rate", "workload", "carry_forward_rate", "errors", "warnings"]
     assert [r[0] for r in con.execute("DESCRIBE report_metrics").fetchall()] == wide  # the older name
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(store.SCHEMA_VERSION),)
 
 
 def test_connect_twice_keeps_the_data(tmp_path):
