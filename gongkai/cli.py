@@ -88,7 +88,7 @@ def print_report(report: Report, console: Console) -> None:
     for _, label in T.T3_COLUMNS:
         t3.add_column(label, justify="right")
     for row in T.T3_ROWS:
-        keys = [f"t3/{row.key}/{c}" for c, _ in T.T3_COLUMNS]
+        keys = [f"t3/{row.key}/{c}" for c in T.T3_COLUMN_KEYS]
         if not any(k in fig for k in keys):
             continue
         label = row.label.split("（区分处理")[0]
@@ -103,7 +103,7 @@ def print_report(report: Report, console: Console) -> None:
     for _, label in T.T4_COLUMNS:
         t4.add_column(label, justify="right")
     for row, label in T.T4_ROWS:
-        keys = [f"t4/{row}/{c}" for c, _ in T.T4_COLUMNS]
+        keys = [f"t4/{row}/{c}" for c in T.T4_COLUMN_KEYS]
         if any(k in fig for k in keys):
             t4.add_row(label, *[_fmt(fig.get(k)) for k in keys])
     console.print(t4)

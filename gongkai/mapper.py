@@ -179,6 +179,14 @@ class _Mapper:
         for col, val in zip(columns, values):
             self.out.figures[f"{table}/{row}/{col}"] = val
 
+    def put_fitted(self, table: str, key: str, columns: tuple[str, ...], row: _Row) -> None:
+        """Store a row's values under `columns`, or say the row could not be read."""
+        vals = _fit(row.values, len(columns))
+        if vals is None:
+            self.unreadable(table, row.labels[-1], row, len(columns))
+            return
+        self.put(table, key, list(columns), vals)
+
     def unreadable(self, table: str, what: str, row: _Row, expected: int) -> None:
         self.out.findings.append(
             Finding(
@@ -311,16 +319,12 @@ class _Mapper:
         key = self.t3_row_key(row)
         if key is None:
             return
-        vals = _fit(row.values, len(T.T3_COLUMNS))
-        if vals is None:
-            self.unreadable("t3", row.labels[-1], row, len(T.T3_COLUMNS))
-            return
         if key in T.T3_OTHER_SPLIT:
             self.out.other_split = True
             self.format_votes["2021"] += 1
         elif key == "other" and self.out.other_split is None:
             self.out.other_split = False
-        self.put("t3", key, [c for c, _ in T.T3_COLUMNS], vals)
+        self.put_fitted("t3", key, T.T3_COLUMN_KEYS, row)
 
     # ------------------------------------------------------------ 表四
     def t4_row(self, row: _Row) -> None:
@@ -338,13 +342,8 @@ class _Mapper:
                 key = "suit_direct"
             elif "行政复议" in joined and "诉讼" not in joined:
                 key = "review"
-            if key is None:
-                return
-            vals = _fit(row.values, len(T.T4_COLUMNS))
-            if vals is None:
-                self.unreadable("t4", row.labels[-1], row, len(T.T4_COLUMNS))
-                return
-            self.put("t4", key, [c for c, _ in T.T4_COLUMNS], vals)
+            if key is not None:
+                self.put_fitted("t4", key, T.T4_COLUMN_KEYS, row)
             return
         # The template's layout: one row of 15 values under the two-level header, possibly
         # broken over several rows (a page break) — collect until 15.
@@ -356,7 +355,7 @@ class _Mapper:
                 self.unreadable("t4", "数值行", _Row([], [(True, v) for v in self.t4_pending], []), 15)
             else:
                 for i, (rkey, _) in enumerate(T.T4_ROWS):
-                    self.put("t4", rkey, [c for c, _ in T.T4_COLUMNS], vals[i * n : (i + 1) * n])
+                    self.put("t4", rkey, list(T.T4_COLUMN_KEYS), vals[i * n : (i + 1) * n])
             self.t4_pending = []
 
     # ------------------------------------------------------------ driver
@@ -418,13 +417,9 @@ def map_document(doc: Document) -> Mapped:
 
 def _keep_template_figures(out: Mapped) -> None:
     """Order the figures as the template lists them and drop cells the format does not have."""
-    fmt = out.template
-    split = out.other_split if out.other_split is not None else False
-    allowed = T.figure_keys(fmt, other_split=split)
-    if fmt == "2021" and out.other_split is None:
-        allowed = T.figure_keys(fmt, other_split=True)
-    ordered = {k: out.figures[k] for k in allowed if k in out.figures}
-    out.figures = ordered
+    # other_split None (（六） not found at all): the format's own layout, which figure_keys defaults to.
+    allowed = T.figure_keys(out.template, other_split=out.other_split)
+    out.figures = {k: out.figures[k] for k in allowed if k in out.figures}
 
 
 # ---------------------------------------------------------------- agency and year

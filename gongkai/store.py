@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from gongkai.report import Finding, Report
-from gongkai.template import FIGURES, T3_COLUMNS, T3_OTHER_SPLIT
+from gongkai.template import FIGURES, T3_COLUMN_KEYS, T3_OTHER_SPLIT
 
 # Bumped whenever a table or column the queries read changes; the dashboard refuses an older file in words.
 # 2: report_wide is a table carrying the derived metrics and finding counts.
@@ -165,7 +165,6 @@ CREATE TABLE IF NOT EXISTS findings (
 
 # ---------------------------------------------------------------- the wide per-report table
 _WIDE_KEYS = [f.key for f in FIGURES]
-_T3_COLUMN_KEYS = [c for c, _ in T3_COLUMNS]
 
 
 def _combined_other_sql(column: str) -> str:
@@ -217,7 +216,7 @@ def _wide_select_sql(where: str, pivoted_from: str | None = None) -> str:
     one from its arrays: pivoting 120 million long rows back takes minutes); it replaces the PIVOT."""
     keys = ", ".join(f"'{wide_column(key)}'" for key in _WIDE_KEYS)
     figure_columns = ", ".join(f"p.{wide_column(key)}" for key in _WIDE_KEYS)
-    combined = ",\n    ".join(_combined_other_sql(c) for c in _T3_COLUMN_KEYS)
+    combined = ",\n    ".join(_combined_other_sql(c) for c in T3_COLUMN_KEYS)
     if pivoted_from is None:
         pivoted = f"""long AS (
     SELECT f.report_id, f."table"::VARCHAR || '_' || f."row"::VARCHAR || '_' || f."column"::VARCHAR AS figure,

@@ -150,7 +150,8 @@ T3_COLUMNS: tuple[tuple[str, str], ...] = (
     ("other_org", "其他"),
     ("total", "总计"),
 )
-T3_APPLICANT_COLUMNS = tuple(k for k, _ in T3_COLUMNS if k != "total")
+T3_COLUMN_KEYS = tuple(k for k, _ in T3_COLUMNS)
+T3_APPLICANT_COLUMNS = tuple(k for k in T3_COLUMN_KEYS if k != "total")
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,7 @@ T4_COLUMNS: tuple[tuple[str, str], ...] = (
     ("pending", "尚未审结"),
     ("total", "总计"),
 )
+T4_COLUMN_KEYS = tuple(k for k, _ in T4_COLUMNS)
 
 # The headings of the three tables, as printed, and phrases that recognise them.
 TABLE_TITLES = {

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai import template as T
 from gongkai.demo.render import (
     BREAKABLE_RULES,
     ReportSpec,

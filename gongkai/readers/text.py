@@ -18,7 +18,6 @@ def read(data: bytes) -> Document:
 def read_text(text: str) -> Document:
     doc = Document()
     rows: list[list[Cell]] = []
-    row: list[Cell] = []
     raw_cells: list[str] = []  # the current row's cell texts before cleaning
     last_was_cell = False
 
