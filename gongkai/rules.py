@@ -46,7 +46,7 @@ def cell_name(key: str) -> str:
 
 
 @dataclass
-class _Instance:
+class Equation:
     rule: str
     table: str
     left: list[str]
@@ -56,17 +56,18 @@ class _Instance:
     where: str = ""  # Chinese: which column / row / group
 
 
-def _instances(figures: dict[str, Value]) -> list[_Instance]:
+def equations(figures: dict[str, Value]) -> list[Equation]:
+    """Every rule instance (Σ left = Σ right over figure keys) for the rows these figures print."""
     present_rows = {k.split("/")[1] for k in figures if k.startswith("t3/")}
     split = any(r in present_rows for r in T.T3_OTHER_SPLIT)
     outcome_rows = [
         r for r in T.T3_OUTCOME_ROWS if (r not in T.T3_OTHER_SPLIT if not split else r != "other")
     ]
-    out: list[_Instance] = []
+    out: list[Equation] = []
     if present_rows:
         for col, col_zh in T.T3_COLUMNS:
             out.append(
-                _Instance(
+                Equation(
                     "t3_balance", "t3",
                     [f"t3/new_received/{col}", f"t3/carried_over/{col}"],
                     [f"t3/total/{col}", f"t3/carried_forward/{col}"],
@@ -75,7 +76,7 @@ def _instances(figures: dict[str, Value]) -> list[_Instance]:
             )
         for col, col_zh in T.T3_COLUMNS:
             out.append(
-                _Instance(
+                Equation(
                     "t3_outcomes", "t3",
                     [f"t3/{r}/{col}" for r in outcome_rows],
                     [f"t3/total/{col}"],
@@ -86,7 +87,7 @@ def _instances(figures: dict[str, Value]) -> list[_Instance]:
             if row.key not in present_rows:
                 continue
             out.append(
-                _Instance(
+                Equation(
                     "t3_columns", "t3",
                     [f"t3/{row.key}/{c}" for c in T.T3_APPLICANT_COLUMNS],
                     [f"t3/{row.key}/total"],
@@ -97,7 +98,7 @@ def _instances(figures: dict[str, Value]) -> list[_Instance]:
         if not any(k.startswith(f"t4/{row}/") for k in figures):
             continue
         out.append(
-            _Instance(
+            Equation(
                 "t4_rows", "t4",
                 [f"t4/{row}/{c}" for c in ("upheld", "corrected", "other", "pending")],
                 [f"t4/{row}/total"],
@@ -116,7 +117,7 @@ def check(figures: dict[str, Value], tables_present: set[str] | None = None) -> 
     a key absent from `figures` is a cell the report does not print, treated as blank)."""
     findings: list[Finding] = []
     blanks: dict[str, list[str]] = {}
-    for inst in _instances(figures):
+    for inst in equations(figures):
         left_known = [figures[k] for k in inst.left if figures.get(k) is not None]
         right_known = [figures[k] for k in inst.right if figures.get(k) is not None]
         left_blank = [k for k in inst.left if figures.get(k) is None]
@@ -162,7 +163,7 @@ def check(figures: dict[str, Value], tables_present: set[str] | None = None) -> 
     return findings
 
 
-def _finding(inst: _Instance, figures: dict[str, Value], lsum: float, rsum: float, blank: list[str]) -> Finding:
+def _finding(inst: Equation, figures: dict[str, Value], lsum: float, rsum: float, blank: list[str]) -> Finding:
     def side(keys: list[str]) -> str:
         parts = []
         for k in keys:

@@ -19,12 +19,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from gongkai import rules
 from gongkai import template as T
 from gongkai.report import Finding, Value
 
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 _RUN = re.compile(r"[\d\s.,]*\d(?:\.\d+)?")
-MAX_COMBINATIONS = 200_000  # beyond this the cross-row search is skipped and rows stay ambiguous
+MAX_COMBINATIONS = 20_000  # beyond this the cross-row search is skipped and rows stay ambiguous
 MAX_CELL = 10**9
 
 
@@ -278,7 +279,7 @@ def _recover_t3(text: str, start: int, stop: int, out: Recovered) -> None:
     if not found:
         return
     runs = _runs(text, found, stop)
-    cols = [c for c, _ in T.T3_COLUMNS]
+    cols = T.T3_COLUMN_KEYS
     candidates: dict[str, list[list[Value]]] = {}
     for f, run in zip(found, runs):
         opts = [o for o in splits(run, 7) if sum(o[:6]) == o[6]]
@@ -304,23 +305,24 @@ def _solve_t3(candidates: dict[str, list[list[Value]]]) -> list[dict[str, list[V
         size *= len(candidates[k])
     if size > MAX_COMBINATIONS:
         return []
-    split = any(k in candidates for k in T.T3_OTHER_SPLIT)
-    outcome_rows = [r for r in T.T3_OUTCOME_ROWS if r in candidates and (r != "other" or not split)]
+    # The column equations are the rules' own (t3_balance, t3_outcomes), over the rows that were found.
+    checks = _equations({f"t3/{k}/{c}": 0 for k in keys for c in T.T3_COLUMN_KEYS}, ("t3_balance", "t3_outcomes"))
     solutions = []
     for combo in itertools.product(*(candidates[k] for k in keys)):
-        rows = dict(zip(keys, combo))
-        ok = True
-        for c in range(7):
-            if {"new_received", "carried_over", "total", "carried_forward"} <= rows.keys():
-                if rows["new_received"][c] + rows["carried_over"][c] != rows["total"][c] + rows["carried_forward"][c]:
-                    ok = False
-                    break
-            if "total" in rows and sum(rows[r][c] for r in outcome_rows) != rows["total"][c]:
-                ok = False
-                break
-        if ok:
-            solutions.append(rows)
+        values = {f"t3/{k}/{c}": v for k, row in zip(keys, combo) for c, v in zip(T.T3_COLUMN_KEYS, row)}
+        if _holds(checks, values):
+            solutions.append(dict(zip(keys, combo)))
     return solutions
+
+
+def _equations(figures: dict[str, Value], names: tuple[str, ...]) -> list[rules.Equation]:
+    """The rules' equations of these kinds whose every cell is among `figures` (a missing row is unknown,
+    so an equation touching it constrains nothing)."""
+    return [e for e in rules.equations(figures) if e.rule in names and all(k in figures for k in e.left + e.right)]
+
+
+def _holds(checks: list[rules.Equation], values: dict[str, Value]) -> bool:
+    return all(sum(values[k] for k in e.left) == sum(values[k] for k in e.right) for e in checks)
 
 
 def _recover_t4(text: str, start: int, out: Recovered) -> None:
@@ -332,6 +334,7 @@ def _recover_t4(text: str, start: int, out: Recovered) -> None:
     if not m:
         return
     run = m.group(0)
-    options = [o for o in splits(run, 15) if all(sum(o[i * 5 : i * 5 + 4]) == o[i * 5 + 4] for i in range(3))]
-    keys = [f"t4/{r}/{c}" for r, _ in T.T4_ROWS for c, _ in T.T4_COLUMNS]
+    keys = [f"t4/{r}/{c}" for r, _ in T.T4_ROWS for c in T.T4_COLUMN_KEYS]
+    checks = _equations(dict.fromkeys(keys, 0), ("t4_rows",))
+    options = [o for o in splits(run, 15) if _holds(checks, dict(zip(keys, o)))]
     _resolve(out, "t4", "数值行", run, options, keys, keys)
