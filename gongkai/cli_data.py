@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from gongkai import store
+from gongkai.defaults import DEFAULT_DB
 
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -25,7 +25,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 
 def ingest(
     paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（递归读取子文件夹）"),
-    db: Path = typer.Option(store.DEFAULT_DB, "--db", help="数据库文件"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="数据库文件"),
     region: str | None = typer.Option(None, "--region", help="为这批报告指定地区：省/市/区县，如 江苏省/淮安市/洪泽区"),
     manifest: Path | None = typer.Option(None, "--manifest", help="清单 CSV：逐个文件指定地区（列：文件,省,市,区县[,单位][,模拟数据]）"),
     demo: bool = typer.Option(False, "--demo", help="把这批报告标记为模拟数据"),
@@ -69,13 +69,15 @@ def ingest(
 
 
 def check(
-    db: Path = typer.Option(store.DEFAULT_DB, "--db", help="数据库文件"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="数据库文件"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON：对象列表（agency, year, rule, severity, message）"),
     severity: str | None = typer.Option(None, "--severity", help="只看 error 或 warning"),
     rule: str | None = typer.Option(None, "--rule", help="只看某条规则，如 carry_chain"),
 ) -> None:
     """列出数据库中所有报告与跨年度核对发现的问题。"""
     import duckdb
+
+    from gongkai import store
 
     if not db.exists():
         _fail(f"找不到数据库 {db}：请先用 gongkai ingest 导入报告")
@@ -113,7 +115,7 @@ def check(
 def export(
     fmt: str = typer.Option(..., "--format", help="csv、xlsx 或 parquet"),
     out: Path = typer.Option(..., "--out", help="输出文件（parquet 为文件夹）"),
-    db: Path = typer.Option(store.DEFAULT_DB, "--db", help="数据库文件"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="数据库文件"),
     year_from: int | None = typer.Option(None, "--year-from", help="起始年度"),
     year_to: int | None = typer.Option(None, "--year-to", help="截止年度"),
     province: str | None = typer.Option(None, "--province", help="省"),

@@ -8,8 +8,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from gongkai.demo import generate as G
-from gongkai.store import DEFAULT_DB
+from gongkai.defaults import DEFAULT_DB, DEMO_OUT, DEMO_SEED
 
 demo_app = typer.Typer(
     help="模拟数据：生成虚构城市的年度报告文件，并与真实报告样本一起导入数据库，用于演示和测试。",
@@ -32,10 +31,12 @@ def _progress(console: Console) -> Progress:
 
 @demo_app.command("generate")
 def generate_command(
-    out: Path = typer.Option(G.DEFAULT_OUT, "--out", help="输出文件夹"),
-    seed: int = typer.Option(G.DEFAULT_SEED, "--seed", help="随机种子：种子相同，生成的文件逐字节相同"),
+    out: Path = typer.Option(DEMO_OUT, "--out", help="输出文件夹"),
+    seed: int = typer.Option(DEMO_SEED, "--seed", help="随机种子：种子相同，生成的文件逐字节相同"),
 ) -> None:
     """生成模拟报告文件（文本、Markdown、HTML、DOCX、PDF）和答案（answer_key.json，列出预埋的每处错误）。"""
+    from gongkai.demo import generate as G
+
     console = Console()
     with _progress(console) as bar:
         task = bar.add_task("生成模拟报告", total=None)
@@ -62,8 +63,8 @@ def generate_command(
 @demo_app.command("build")
 def build_command(
     db: Path = typer.Option(DEFAULT_DB, "--db", help="数据库文件"),
-    out: Path = typer.Option(G.DEFAULT_OUT, "--out", help="模拟报告的输出文件夹"),
-    seed: int = typer.Option(G.DEFAULT_SEED, "--seed", help="随机种子"),
+    out: Path = typer.Option(DEMO_OUT, "--out", help="模拟报告的输出文件夹"),
+    seed: int = typer.Option(DEMO_SEED, "--seed", help="随机种子"),
 ) -> None:
     """生成模拟报告，并与 data/samples/real/ 中的真实报告一起导入数据库（模拟数据均带“模拟数据”标记）。"""
     from gongkai.demo.build import build_demo

@@ -40,13 +40,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from gongkai import defaults
 from gongkai.report import Finding, Report
 from gongkai.template import FIGURES, T3_COLUMN_KEYS, T3_OTHER_SPLIT
 
 # Bumped whenever a table or column the queries read changes; the dashboard refuses an older file in words.
 # 2: report_wide is a table carrying the derived metrics and finding counts.
 SCHEMA_VERSION = 2
-DEFAULT_DB = Path("data/gongkai.duckdb")
+DEFAULT_DB = defaults.DEFAULT_DB
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
 KINDS = ("人民政府", "部门")

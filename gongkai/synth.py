@@ -37,11 +37,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from gongkai import crossyear, regions, store
+from gongkai import crossyear, defaults, regions, store
 from gongkai import template as T
 
-DEFAULT_SEED = 2026
-DEFAULT_REPORTS = 600_000
+DEFAULT_SEED = defaults.SYNTH_SEED
+DEFAULT_REPORTS = defaults.SYNTH_REPORTS
 YEARS = tuple(range(2019, 2026))
 # Hong Kong, Macao and Taiwan are in cpca's division code but publish no reports under the 条例.
 _NOT_MAINLAND = ("71", "81", "82")

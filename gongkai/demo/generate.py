@@ -39,12 +39,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Callable
 
+from gongkai import defaults
 from gongkai import template as T
 from gongkai.demo import render as R
 from gongkai.report import DEMO_MARKER, Value
 
-DEFAULT_SEED = 2026
-DEFAULT_OUT = Path("data/demo")
+DEFAULT_SEED = defaults.DEMO_SEED
+DEFAULT_OUT = defaults.DEMO_OUT
 ANSWER_KEY = "answer_key.json"
 MANIFEST = "manifest.csv"
 YEARS = tuple(range(2019, 2026))
