@@ -120,6 +120,15 @@ def test_every_query_file_opens_with_grain_parameters_and_output():
 
 
 # ---------------------------------------------------------------- by year
+def test_every_query_file_uses_only_the_documented_parameter_names():
+    # The common filters of queries/README.md and the few a file adds ($year, $limit, $top, $report_id, …):
+    # one name per idea, so pages can pass the same filter dict to every file.
+    documented = {"year_from", "year_to", "province", "city", "county", "kind", "agencies", "include_demo",
+                  "year", "limit", "top", "report_id", "rule", "severity"}
+    for path in sorted(store.QUERIES_DIR.glob("*.sql")):
+        assert set(store.query_parameters(path.read_text(encoding="utf-8"))) <= documented, path.name
+
+
 def test_requests_by_year(con):
     assert rows(run(con, "requests_by_year")) == [
         (2020, 2, 15.0, 0.0, 15.0, 0.0, 0.0, 13.0, 2.0, 0.0, 0.0, 0.0, 0.0),
