@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from gongkai import crossyear, regions, store
+from gongkai import crossyear, regions, store, timeliness
 from gongkai.document import ReadError
 from gongkai.parser import check_size
 from gongkai.report import DEMO_MARKER, Finding, Report
@@ -330,7 +330,7 @@ class _Writer:
             placement = regions.with_override(inferred, self.region, regions.SOURCE_OPTION)
         is_demo = entry.is_demo if entry and entry.is_demo is not None else self.demo
         is_demo = is_demo or DEMO_MARKER in report.narrative
-        extra = self._extra_findings(report, agency_name, placement)
+        extra = self._extra_findings(report, agency_name, placement, entry.published_on if entry else None)
 
         agency_id = self._agency_id(agency_name, placement)
         slot = self.slots.get((agency_id, report.year))
@@ -371,10 +371,14 @@ class _Writer:
         return _Planned(item, report, placement, agency_id, report_id, slot, is_demo, extra, result)
 
     @staticmethod
-    def _extra_findings(report: Report, agency_name: str, placement: regions.Placement) -> list[tuple[str, Finding]]:
+    def _extra_findings(report: Report, agency_name: str, placement: regions.Placement,
+                        published_on=None) -> list[tuple[str, Finding]]:
         extra: list[tuple[str, Finding]] = [
             ("text", f) for f in crossyear.text_vs_table(report.figures, report.narrative)
         ]
+        late = timeliness.late_publication(regions.agency_kind(placement.name_key), report.year, published_on)
+        if late is not None:
+            extra.append(("ingest", late))
         if placement.region is None:
             extra.append(("ingest", Finding(
                 "region_unknown", "warning",
@@ -386,6 +390,11 @@ class _Writer:
                 f"“{agency_name}”中的区县名在多个城市都有，已按{r.province}{r.city or ''}{r.county or ''}归属，"
                 "如有误请用 --region 或清单指定")))
         return extra
+
+    def _published_on(self, item: _Pending):
+        """The manifest's 发布日期 for this file, or None."""
+        entry = regions.manifest_entry(self.manifest, item.path, item.root) if self.manifest else None
+        return entry.published_on if entry else None
 
     # -------------------------------------------------------- writing
     def flush(self) -> None:
@@ -429,7 +438,7 @@ class _Writer:
                 replaced.append(p.replaces.report_id)
             batch.add_report(p.report_id, p.report, agency_id=p.agency_id, sha256=p.item.sha256,
                              source_file=p.item.file_name, is_demo=p.is_demo, ingested_at=now,
-                             extra_findings=p.extra)
+                             extra_findings=p.extra, published_on=self._published_on(p.item))
         con.execute("BEGIN")
         for r in self.new_regions:
             con.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)",

@@ -12,8 +12,11 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
+
+from gongkai.timeliness import parse_date
 
 # cpca names these pseudo-cities; they are not cities a supervisor would filter by.
 _MUNICIPAL_DISTRICTS = "市辖区"  # the districts of a 直辖市 (北京, 上海, 天津, 重庆)
@@ -65,6 +68,7 @@ class ManifestEntry:
     region: Region | None
     agency: str | None
     is_demo: bool | None
+    published_on: date | None = None  # 发布日期 as the portal shows it: the timeliness rule's input
 
 
 def agency_kind(name: str) -> str:
@@ -218,6 +222,7 @@ _HEADERS = {
     "county": ("county", "县", "区", "区县", "县区"),
     "agency": ("agency", "单位", "机关", "单位名称"),
     "is_demo": ("is_demo", "模拟数据", "demo"),
+    "published_on": ("published_on", "published", "发布日期", "发布时间", "公开日期"),
 }
 _TRUE = {"1", "true", "yes", "是", "y", "模拟数据"}
 
@@ -225,7 +230,8 @@ _TRUE = {"1", "true", "yes", "是", "y", "模拟数据"}
 def load_manifest(path: str | Path) -> dict[str, ManifestEntry]:
     """A CSV naming, per report file, its region (and optionally the agency name and the 模拟数据 flag).
 
-    Columns (English or Chinese headers): file/文件, province/省, city/市, county/区县, agency/单位, is_demo/模拟数据.
+    Columns (English or Chinese headers): file/文件, province/省, city/市, county/区县, agency/单位, is_demo/模拟数据,
+    published_on/发布日期 (the date the report was published, for the timeliness rule).
     Keys are the file names as written (matched against the file's name and its path)."""
     raw = Path(path).read_bytes()
     text = raw.decode("utf-8-sig") if not raw.startswith(b"\xff\xfe") else raw.decode("utf-16")
@@ -251,7 +257,12 @@ def load_manifest(path: str | Path) -> dict[str, ManifestEntry]:
         except RegionError as exc:
             raise RegionError(f"清单 {Path(path).name} 第 {line_no} 行：{exc}") from None
         demo = get("is_demo")
-        entries[file] = ManifestEntry(region, get("agency") or None, (demo.lower() in _TRUE) if demo else None)
+        try:
+            published_on = parse_date(get("published_on"))
+        except ValueError as exc:
+            raise RegionError(f"清单 {Path(path).name} 第 {line_no} 行“发布日期”：{exc}") from None
+        entries[file] = ManifestEntry(region, get("agency") or None, (demo.lower() in _TRUE) if demo else None,
+                                      published_on)
     return entries
 
 

@@ -32,7 +32,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -46,7 +46,8 @@ from gongkai.template import FIGURES, T3_COLUMN_KEYS, T3_OTHER_SPLIT
 
 # Bumped whenever a table or column the queries read changes; the dashboard refuses an older file in words.
 # 2: report_wide is a table carrying the derived metrics and finding counts.
-SCHEMA_VERSION = 2
+# 3: reports.published_on (发布日期), the input of the timeliness rule.
+SCHEMA_VERSION = 3
 DEFAULT_DB = defaults.DEFAULT_DB
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -117,8 +118,10 @@ CREATE TABLE IF NOT EXISTS reports (
     format         VARCHAR NOT NULL,       -- the reader: text, markdown, html, docx, pdf
     ingested_at    TIMESTAMP NOT NULL,
     is_demo        BOOLEAN NOT NULL DEFAULT false,  -- 模拟数据: generated, not published by an agency
+    published_on   DATE,                   -- 发布日期 from the manifest or the portal; NULL when unknown
     UNIQUE (agency_id, year)
 );
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS published_on DATE;
 
 CREATE TABLE IF NOT EXISTS figures (
     report_id INTEGER NOT NULL,
@@ -345,14 +348,14 @@ class Batch:
 
     def add_report(self, report_id: int, report: Report, *, agency_id: int, sha256: str, source_file: str,
                    is_demo: bool = False, ingested_at: datetime | None = None,
-                   extra_findings: Iterable[tuple[str, Finding]] = ()) -> None:
+                   extra_findings: Iterable[tuple[str, Finding]] = (), published_on: date | None = None) -> None:
         ingested_at = ingested_at or datetime.now().replace(microsecond=0)
         unknown = [key for key in report.figures if key not in FIGURE_INDEX]
         if unknown:  # checked before anything is added, so a bad report leaves the batch as it was
             raise ValueError(f"模板之外的数字项：{'、'.join(unknown[:3])}")
         for column, value in zip(_REPORT_COLUMNS, (
             report_id, agency_id, report.year, report.template, report.agency, source_file, sha256,
-            report.format or "", ingested_at, is_demo,
+            report.format or "", ingested_at, is_demo, published_on,
         )):
             self.reports[column].append(value)
         for key, value in report.figures.items():
@@ -381,7 +384,8 @@ class Batch:
 
 _REPORT_COLUMNS = {"report_id": "INTEGER", "agency_id": "INTEGER", "year": "SMALLINT", "template": "VARCHAR",
                    "agency_printed": "VARCHAR", "source_file": "VARCHAR", "sha256": "VARCHAR",
-                   "format": "VARCHAR", "ingested_at": "TIMESTAMP", "is_demo": "BOOLEAN"}
+                   "format": "VARCHAR", "ingested_at": "TIMESTAMP", "is_demo": "BOOLEAN",
+                   "published_on": "DATE"}
 # Figures travel as (report_id, position of the key in template.FIGURES, value) numpy arrays: DuckDB scans
 # those without converting 200 Python objects per report, then the figure_keys table supplies the ENUMs.
 _FIGURE_COLUMNS = {"report_id": "INTEGER", "figure_index": "SMALLINT", "value": "DOUBLE"}
