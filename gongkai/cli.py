@@ -130,3 +130,5 @@ from gongkai import cli_data, cli_demo, cli_synth  # noqa: E402
 cli_data.register(app)
 cli_demo.register(app)
 cli_synth.register(app)
+from gongkai import cli_summary  # noqa: E402  (汇总表: gongkai summary)
+cli_summary.register(app)
