@@ -337,9 +337,16 @@ def rule_figures(cells: dict[str, SumCell]) -> dict[str, float | None]:
 
 def _check(cells: dict[str, SumCell], breaks: pd.DataFrame) -> list[RuleResult]:
     """The template's rules on the sums. A sum of consistent reports is consistent, so a broken sum comes
-    from reports that break the same equation: their names come from their own stored findings."""
+    from reports that break the same equation: their names come from their own stored findings.
+
+    gongkai.rules checks the complete sums (an incomplete one is unknown to it, like a blank cell); an
+    incomplete sum is still a lower bound, so an equation whose known side is already exceeded by the lower
+    bounds of the other side is broken too, whatever the missing reports hold (`_lower_bound_breaks`)."""
+    figures = rule_figures(cells)
+    found = rules.check(figures)
+    found += _lower_bound_breaks(cells, figures, {(f.rule, f.row, f.column) for f in found})
     out = []
-    for finding in rules.check(rule_figures(cells)):
+    for finding in found:
         agencies: list[str] = []
         if finding.severity == "error":
             same = breaks[breaks.rule == finding.rule]
@@ -349,6 +356,38 @@ def _check(cells: dict[str, SumCell], breaks: pd.DataFrame) -> list[RuleResult]:
                 same = same[same["column"] == finding.column]
             agencies = list(dict.fromkeys(same.agency))
         out.append(RuleResult(finding, agencies))
+    return out
+
+
+def _sum_cell(cells: dict[str, SumCell], rule_key: str) -> SumCell:
+    table, row, col = rule_key.split("/")
+    return cells[f"t3/{OTHER_COMBINED}/{col}" if table == "t3" and row == "other" else rule_key]
+
+
+def _lower_bound_breaks(cells: dict[str, SumCell], figures: dict[str, float | None],
+                        already: set[tuple]) -> list[Finding]:
+    out = []
+    for eq in rules.equations(figures):
+        if (eq.rule, eq.row, eq.column) in already:
+            continue
+        sides = []
+        for keys in (eq.left, eq.right):
+            parts = [_sum_cell(cells, k) for k in keys]
+            sides.append((sum(c.total or 0.0 for c in parts), all(c.complete for c in parts)))
+        (left, left_exact), (right, right_exact) = sides
+        if left_exact == right_exact:
+            continue  # both exact: rules.check decided; both incomplete: anything can balance
+        bound, exact = (left, right) if right_exact else (right, left)
+        if bound <= exact + 1e-9:
+            continue
+        table_zh = "表三" if eq.table == "t3" else "表四"
+        known = "等式左边" if right_exact else "等式右边"
+        out.append(Finding(
+            rule=eq.rule, severity="error", table=eq.table, row=eq.row, column=eq.column,
+            cells=eq.left + eq.right, printed=exact, expected=bound,
+            message=(f"{table_zh}{eq.where}不平：{known}已填报部分之和为 {number_text(bound)}，已超过另一边的"
+                     f"合计 {number_text(exact)}，相差至少 {number_text(bound - exact)}（未填报的单位只会使差距更大）"),
+        ))
     return out
 
 
