@@ -30,6 +30,7 @@ PAGES = [
     ("app_pages/compare.py", "page.compare", "compare", ":material/compare_arrows:"),
     ("app_pages/quality.py", "page.quality", "quality", ":material/fact_check:"),
     ("app_pages/report.py", "page.report", "report", ":material/description:"),
+    ("app_pages/summary.py", "page.summary", "summary", ":material/table_view:"),
 ]
 # Read-only unless an admin password is configured: without one, the 导入 page does not exist at all
 # (its URL falls back to the first page).

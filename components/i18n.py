@@ -20,6 +20,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.quality": ("数据质量", "Data quality"),
     "page.report": ("报告详情", "Report detail"),
     "page.upload": ("导入", "Upload"),
+    "page.summary": ("汇总表", "Combined tables"),
     "app.title": ("政府信息公开工作年度报告分析", "Government information disclosure annual reports"),
     # filters
     "filter.header": ("筛选", "Filters"),
@@ -273,6 +274,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.status.skipped": ("已跳过", "skipped"),
     "upload.status.failed": ("失败", "failed"),
     "upload.failed_count": ("{n} 个文件未能导入，原因见下表。", "{n} files were not loaded; see the table."),
+    # 汇总表 (app_pages/summary.py)
+    "summary.need_region": (
+        "汇总表按地区汇总：请先在左侧选择省、市或县（区）。",
+        "The combined tables sum a region: choose a province, city or county on the left first.",
+    ),
+    "summary.year": ("汇总年度", "Year"),
+    "summary.no_year": ("所选地区没有任何年度的报告。", "The region has no report in any year."),
+    "summary.ignores_filters": (
+        "汇总表包括地区内全部单位：左侧的“单位”“单位类型”筛选不适用于本页。",
+        "The combined tables include every agency of the region: the agency and kind filters do not apply here.",
+    ),
+    "summary.reports": ("参与汇总的单位", "Agencies summed"),
+    "summary.incomplete": ("有未填报的单元格", "Incomplete cells"),
+    "summary.broken": ("汇总数不平的等式", "Equations the sums break"),
+    "summary.checks": ("汇总数核对", "Checks on the sums"),
+    "summary.checks_ok": ("汇总数符合模板的全部勾稽关系。", "The sums satisfy every rule of the template."),
+    "summary.data": ("汇总数据（与上表相同）", "The sums (as in the tables above)"),
+    "summary.agencies": ("参与汇总的单位", "Agencies summed"),
+    "summary.docx": ("下载 Word（按国家模板排版）", "Download Word (template layout)"),
+    "summary.incomplete_note": (
+        "标“≥”并以黄色标出的单元格有单位未填报（空白或未列出），数字只是已填报部分之和。",
+        "Cells marked “≥” (yellow) lack some agencies' figures: the number is the sum of those printed.",
+    ),
     "severity.error": ("错误", "error"),
     "severity.warning": ("提示", "warning"),
 }
