@@ -407,7 +407,8 @@ def load(con, scope: Scope, year: int, include_demo: bool | None = None) -> Summ
     return combine(scope, year, reports, cells, breaks)
 
 
-def regions(con) -> pd.DataFrame:
+def regions(con, province: str | None = None) -> pd.DataFrame:
+    """The regions the database holds (summary_regions.sql), of one province or (None) all."""
     from gongkai import store
 
-    return store.run_query(con, "summary_regions")
+    return store.run_query(con, "summary_regions", {"province": province})
