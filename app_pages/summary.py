@@ -4,6 +4,8 @@ agency left blank (shown "≥ …（N 个单位未填报）", never as an exact 
 sums and the agencies whose own reports break them. The sums as data with CSV/XLSX export, and the Word file
 `gongkai summary --format docx` writes."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from components import db
@@ -54,6 +56,8 @@ with guarded():
                 if f.agencies or f.kind:
                     st.caption(t("summary.ignores_filters"))
                 year = _year(ctx, options)
+                # the exports' 说明 sheet names the year summed (the sidebar's range does not apply here)
+                ctx = replace(ctx, filters=replace(f, year_from=year, year_to=year))
                 params = scope.params(year)
                 summary = S.combine(scope, year, db.query("summary_reports", params),
                                     db.query("summary_cells", params), db.query("summary_rule_breaks", params))
