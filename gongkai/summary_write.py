@@ -124,10 +124,14 @@ def to_docx(summary: Summary) -> bytes:
         for row in table.rows:  # Word takes a column's width from its cells: set before merging
             for cell, width in zip(row.cells, widths):
                 cell.width = Cm(width)
+        # table.cell() lays the whole table out again on every call (quadratic: seconds for 表三); the cells are
+        # taken once, before merging. Boxes do not overlap, so merging one box leaves the others' cells intact.
+        cells = table._cells
         for box in grid.boxes:
-            cell = table.cell(box.row, box.col)
+            cell = cells[box.row * grid.cols + box.col]
             if box.rowspan > 1 or box.colspan > 1:
-                cell = cell.merge(table.cell(box.row + box.rowspan - 1, box.col + box.colspan - 1))
+                corner = cells[(box.row + box.rowspan - 1) * grid.cols + box.col + box.colspan - 1]
+                cell = cell.merge(corner)
             text = summary.cell(box.key).text() if box.kind == "num" and box.key else box.text
             paragraph = cell.paragraphs[0]
             paragraph.text = text

@@ -19,7 +19,6 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
-from dashboard_db import build_dashboard_db
 from gongkai import store
 from gongkai import summary as S
 from gongkai import template as T
@@ -48,8 +47,21 @@ def demo_con(demo):
 
 
 @pytest.fixture(scope="module")
-def dash_db(tmp_path_factory) -> Path:
-    return build_dashboard_db(tmp_path_factory.mktemp("summary_dash") / "gongkai.duckdb")
+def real_db(tmp_path_factory) -> Path:
+    """The real 平潭综合实验区 2022 report, parsed and stored with its region (福建省/福州市/平潭县)."""
+    db = tmp_path_factory.mktemp("summary_real") / "real.duckdb"
+    con = store.connect(db)
+    try:
+        con.execute("INSERT INTO regions VALUES ('350128', '福建省', '福州市', '平潭县', '350000', '350100')")
+        report = parse_file(FIXTURES / "pingtan_2022.html")
+        agency_id = con.execute("INSERT INTO agencies (name, name_key, adcode, kind, region_source) VALUES"
+                                " (?, ?, '350128', '人民政府', '清单') RETURNING agency_id",
+                                [report.agency, report.agency]).fetchone()[0]
+        store.insert_report(con, report, agency_id=agency_id, sha256="real-pingtan-2022",
+                            source_file="pingtan_2022.html")
+    finally:
+        con.close()
+    return db
 
 
 def independent(con, scope: S.Scope, year: int) -> dict[tuple[str, str, str, str], tuple[int, int, float | None]]:
@@ -161,11 +173,11 @@ def test_consistent_reports_give_consistent_sums(demo, demo_con):
     assert summary.check_frame()["级别"].tolist() == ["提示"] * len(summary.checks)
 
 
-def test_real_county_sums_to_its_one_report_truth(dash_db):
+def test_real_county_sums_to_its_one_report_truth(real_db):
     # 福建省/福州市/平潭县 has one report for 2022 (pingtan_2022.html, real): the sum is its figures exactly
     truth = json.loads((FIXTURES / "pingtan_2022.truth.json").read_text(encoding="utf-8"))
     figures = truth["figures"]  # key → value, null = printed blank
-    con = duckdb.connect(str(dash_db), read_only=True)
+    con = duckdb.connect(str(real_db), read_only=True)
     try:
         summary = S.load(con, S.resolve_region("福建省/福州市/平潭县", S.regions(con)), 2022)
         assert_sums_match_sql(con, summary)

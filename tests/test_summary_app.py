@@ -11,20 +11,22 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from dashboard_db import HOSTILE_COUNTY, build_dashboard_db, build_empty_db, build_hostile_db
+from dashboard_db import HOSTILE_COUNTY, build_empty_db, build_hostile_db
 from test_app import INJECTIONS, assert_no_raw_markup, metrics, no_failure, row_counts, run_app, sql
 
 PAGE = "app_pages/summary.py"
 
 
 @pytest.fixture(scope="module")
-def dash(tmp_path_factory) -> Path:
-    return build_dashboard_db(tmp_path_factory.mktemp("sumapp") / "gongkai.duckdb")
+def hostile(tmp_path_factory) -> Path:
+    return build_hostile_db(tmp_path_factory.mktemp("sumapp_hostile") / "gongkai.duckdb")
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> Path:
-    return build_hostile_db(tmp_path_factory.mktemp("sumapp_hostile") / "gongkai.duckdb")
+def dash(hostile) -> Path:
+    """The dashboard test database plus three hostile 2024 reports in a county of 淮安市 (one build for the
+    module: the sums below are computed by SQL over whatever the database holds)."""
+    return hostile
 
 
 @pytest.fixture
