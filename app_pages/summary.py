@@ -89,6 +89,12 @@ with guarded():
                 else:
                     table(checks, ctx=ctx, query="summary_rule_breaks", key="summary_checks",
                           name=f"{summary.title}_核对")
+                if not summary.breaks.empty:  # errors may cancel out in a sum: every report's own is listed
+                    with st.expander(t("summary.report_errors", n=len(summary.breaks))):
+                        own = summary.breaks[["agency", "rule", "message"]].rename(columns={
+                            "agency": t("col.agency"), "rule": t("col.rule"), "message": t("col.message")})
+                        table(own, ctx=ctx, query="summary_rule_breaks", key="summary_breaks",
+                              name=f"{summary.title}_单位核对错误")
                 st.subheader(t("summary.data"))
                 table(frame, ctx=ctx, query="summary_cells", key="summary_cells", name=summary.title)
                 st.subheader(t("summary.agencies"))

@@ -290,6 +290,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary.broken": ("汇总数不平的等式", "Equations the sums break"),
     "summary.checks": ("汇总数核对", "Checks on the sums"),
     "summary.checks_ok": ("汇总数符合模板的全部勾稽关系。", "The sums satisfy every rule of the template."),
+    "summary.report_errors": (
+        "参与汇总的报告自身的核对错误（{n} 条；不同单位的差错在合计中可能相互抵消）",
+        "Errors in the summed reports themselves ({n}; errors of different agencies may cancel in a sum)",
+    ),
     "summary.data": ("汇总数据（与上表相同）", "The sums (as in the tables above)"),
     "summary.agencies": ("参与汇总的单位", "Agencies summed"),
     "summary.docx": ("下载 Word（按国家模板排版）", "Download Word (template layout)"),

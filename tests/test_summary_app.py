@@ -166,3 +166,25 @@ def test_hostile_region_names_are_shown_as_text(hostile, use_db):
     assert metrics(at)["参与汇总的单位"] == "3"
     assert_no_raw_markup(at, "<b>区", "<img")
     assert "<b>" not in html_of(at)
+
+
+def test_demo_city_with_planted_errors_names_the_agencies(tmp_path_factory, use_db):
+    from summary_db import build_demo_summary_db
+
+    db, corpus = build_demo_summary_db(tmp_path_factory.mktemp("sumapp_demo") / "demo.duckdb")
+    use_db(db)
+    at = run_app(PAGE, {"city": "青岚市", "year": "2020"})
+    no_failure(at)
+    assert at.header[0].value == "青岚市2020年政府信息公开工作年度报告汇总表"
+    # 2020: 青渚区教育局 breaks t3_balance (二 columns: 其他, 总计), 澄溪区公安分局 t4_rows
+    planted = {(e.agency, e.rule) for e in corpus.errors if e.year == 2020 and e.rule.startswith(("t3_", "t4_"))}
+    assert planted == {("青渚区教育局", "t3_balance"), ("澄溪区公安分局", "t4_rows")}
+    assert metrics(at)["汇总数不平的等式"] == "3"
+    checks = next(d.value for d in at.dataframe if "自身违反该等式的单位" in d.value.columns)
+    errors = checks[checks["级别"] == "错误"]
+    assert sorted(errors["自身违反该等式的单位"]) == ["澄溪区公安分局", "青渚区教育局", "青渚区教育局"]
+    # every report's own errors are listed too (they might cancel out in a sum)
+    own = next(d.value for d in at.dataframe if list(d.value.columns) == ["单位", "规则", "说明"])
+    assert set(own["单位"]) == {"青渚区教育局", "澄溪区公安分局"}
+    # the 表四 cells two agencies leave blank are marked incomplete, not summed as exact
+    assert "gk-incomplete" in html_of(at) and "个单位未填报" in html_of(at)
