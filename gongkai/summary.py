@@ -314,6 +314,8 @@ def combine(scope: Scope, year: int, reports: pd.DataFrame, cells: pd.DataFrame,
             numbers += n
             if s is not None:
                 total = (total or 0.0) + s
+        if total is not None:  # money adds in float in whatever order DuckDB sums: drop the last-bit noise
+            total = round(total, 6)
         summed[key] = SumCell(key, formats, sum(format_counts[f] for f in formats), numbers, total)
     layout = _layout(format_counts)
     split_printed = by_key.get(("2021", "t3/other_no_correction/total"), (0, 0, None))[0]
