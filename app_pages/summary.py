@@ -60,7 +60,8 @@ with guarded():
                 ctx = replace(ctx, filters=replace(f, year_from=year, year_to=year))
                 params = scope.params(year)
                 summary = S.combine(scope, year, db.query("summary_reports", params),
-                                    db.query("summary_cells", params), db.query("summary_rule_breaks", params))
+                                    db.query("summary_cells", params), db.query("summary_rule_breaks", params),
+                                    db.query("summary_missing", params))
                 frame = summary.frame()
                 broken = [c for c in summary.checks if c.finding.severity == "error"]
                 st.header(md_text(summary.title))

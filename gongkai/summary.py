@@ -182,6 +182,7 @@ class Summary:
     other_split: bool  # 表三 （六） laid out as its three 2021 rows (every report prints them)
     checks: list[RuleResult]
     breaks: pd.DataFrame  # summary_rule_breaks.sql: the reports' own errors
+    missing: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["agency", "first_year", "last_year"]))
 
     @property
     def report_count(self) -> int:
@@ -225,6 +226,11 @@ class Summary:
     def notes(self) -> list[str]:
         """What a reader of the tables must know: how many reports, formats mixed, incomplete cells."""
         out = [f"本表汇总{self.scope.path} {self.report_count} 个单位的 {self.year} 年度报告。"]
+        if not self.missing.empty:
+            names = "、".join(str(a) for a in self.missing.agency[:10])
+            more = f"等 {len(self.missing)} 个单位" if len(self.missing) > 10 else ""
+            out.append(f"另有 {len(self.missing)} 个单位有其他年度的报告、没有 {self.year} 年度的报告，未计入本表："
+                       f"{names}{more}。")
         mixed = [fmt for fmt in T.FORMATS if self.format_counts.get(fmt)]
         if len(mixed) > 1:
             out.append(
@@ -294,8 +300,9 @@ def _layout(format_counts: dict[str, int]) -> str:
 
 
 def combine(scope: Scope, year: int, reports: pd.DataFrame, cells: pd.DataFrame,
-            breaks: pd.DataFrame | None = None) -> Summary:
-    """The summary from the rows of summary_reports.sql, summary_cells.sql and summary_rule_breaks.sql."""
+            breaks: pd.DataFrame | None = None, missing: pd.DataFrame | None = None) -> Summary:
+    """The summary from the rows of summary_reports.sql, summary_cells.sql, summary_rule_breaks.sql and
+    summary_missing.sql."""
     if reports.empty:
         raise SummaryError(f"{scope.path} 没有 {year} 年度的报告，无法汇总")
     breaks = breaks if breaks is not None else pd.DataFrame(
@@ -321,7 +328,10 @@ def combine(scope: Scope, year: int, reports: pd.DataFrame, cells: pd.DataFrame,
     split_printed = by_key.get(("2021", "t3/other_no_correction/total"), (0, 0, None))[0]
     other_split = layout == "2021" and format_counts["2019"] == 0 and split_printed == format_counts["2021"]
     checks = _check(summed, breaks)
-    return Summary(scope, year, reports, summed, format_counts, layout, other_split, checks, breaks)
+    summary = Summary(scope, year, reports, summed, format_counts, layout, other_split, checks, breaks)
+    if missing is not None:
+        summary.missing = missing
+    return summary
 
 
 def rule_figures(cells: dict[str, SumCell]) -> dict[str, float | None]:
@@ -406,7 +416,8 @@ def load(con, scope: Scope, year: int, include_demo: bool | None = None) -> Summ
         raise SummaryError(f"{scope.path} 没有 {year} 年度的报告，无法汇总（有报告的年度：{have}）")
     cells = store.run_query(con, "summary_cells", params)
     breaks = store.run_query(con, "summary_rule_breaks", params)
-    return combine(scope, year, reports, cells, breaks)
+    missing = store.run_query(con, "summary_missing", params)
+    return combine(scope, year, reports, cells, breaks, missing)
 
 
 def regions(con, province: str | None = None) -> pd.DataFrame:

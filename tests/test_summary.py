@@ -369,3 +369,16 @@ def test_cli_on_a_missing_database(tmp_path):
     result = runner.invoke(app, ["summary", "--db", str(tmp_path / "none.duckdb"), "--region", "江苏省",
                                  "--year", "2024", "--out", str(tmp_path / "s.docx")])
     assert result.exit_code == 2 and "找不到数据库" in result.output
+
+
+def test_agencies_without_a_report_that_year_are_named(demo, demo_con):
+    # the demo corpus plants four missing years: each is named in its year's 汇总, and nothing else is
+    planted = {(e.agency, e.year) for e in demo[1].errors if e.rule == "missing_year"}
+    assert len(planted) == 4
+    found = set()
+    for year in G.YEARS:
+        summary = S.load(demo_con, S.Scope(G.PROVINCE, G.CITY), year)
+        found |= {(a, year) for a in summary.missing.agency}
+        for agency in summary.missing.agency:
+            assert any(agency in n and f"没有 {year} 年度的报告，未计入本表" in n for n in summary.notes())
+    assert found == planted
