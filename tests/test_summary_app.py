@@ -118,7 +118,6 @@ def test_the_word_download_is_the_tables_shown(dash, use_db):
     use_db(dash)
     at = run_app(PAGE, {"city": "淮安市", "year": "2024"})
     no_failure(at)
-    from components.page import PageContext  # noqa: F401 — the app's modules, as the page imports them
     from gongkai import summary as S
     from gongkai.summary_write import to_docx
     import duckdb
