@@ -51,9 +51,15 @@ def test_hongze_blocks_in_reading_order(hongze):
     ]
     # Page numbers ("- 1 -") are furniture, not text.
     assert not any(p.strip("- ").isdigit() for p in hongze.paragraphs)
-    # Prose framed by WPS's white line rectangles stays prose, with its numbers.
-    assert "府网站平台主动发布各类政府信息 2428 条,公开政府常务会议 7" in hongze.paragraphs
-    assert hongze.paragraphs[-1] == "法》,全年收取政府信息公开信息处理费 0 元。"
+    # Prose framed by WPS's white line rectangles stays prose, with its numbers; a sentence wrapped
+    # over several lines is one paragraph again, joined without a space between ideographs.
+    assert (
+        "(一)主动公开情况。主要通过政府门户网站主动公开政府文件、项目审批、通知公告等各类政府信息。"
+        "2024 年,我区在政府网站平台主动发布各类政府信息 2428 条,公开政府常务会议 7期,解读信息发布 7 条。"
+    ) in hongze.paragraphs
+    assert hongze.paragraphs[2].endswith("(地址:淮安市洪泽区洪泽湖大道 90号,邮编:223100,电话:0517-87290606)。")
+    assert hongze.paragraphs[-1] == "2024 年,区政府严格落实《政府信息公开信息处理费管理办法》,全年收取政府信息公开信息处理费 0 元。"
+    assert len(hongze.paragraphs) == 19
 
 
 def test_hongze_table_two(hongze):

@@ -18,14 +18,21 @@ Tables that continue over a page break are emitted in order; the mapper stitches
 from __future__ import annotations
 
 import ctypes
+import io
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
-from pdfplumber.utils import chars_to_textmap, extract_text, filter_edges
+from pdfplumber.utils import filter_edges
 
 from gongkai.document import Cell, Document, Paragraph, ReadError, Table, clean_text
 
@@ -56,6 +63,7 @@ _MAX_FILE_CROSSINGS = 30_000
 
 def read(data: bytes) -> Document:
     pdf = _open(data)
+    fallback = _TextFromContent(data)
     try:
         doc = Document()
         text_chars = 0
@@ -67,9 +75,14 @@ def read(data: bytes) -> Document:
                 raise ReadError(f"PDF 第 {index + 1} 页已损坏，无法读取") from err
             try:
                 view = _View.of(page)
-                chars = _page_chars(page, view)
+                textpage = page.get_textpage()
+                try:
+                    edges, dropped = _page_objects(page, view, textpage)
+                    chars = fallback.chars(index, view) if dropped else _page_chars(textpage, view)
+                finally:
+                    textpage.close()
                 text_chars += sum(1 for c in chars if not c["text"].isspace())
-                rulings = _rulings(_visible_edges(page, view))
+                rulings = _rulings(edges)
                 crossings = _possible_crossings(rulings)
                 if crossings <= min(_MAX_PAGE_CROSSINGS, crossings_left):
                     crossings_left -= crossings
@@ -139,56 +152,116 @@ class _View:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _page_chars(page: pdfium.PdfPage, view: _View) -> list[dict]:
-    """The page's characters as pdfplumber-style dicts (display coordinates), so that
-    pdfplumber's text utilities can assemble them into words and lines."""
-    textpage = page.get_textpage()
-    try:
-        raw = textpage.raw
-        loose = pdfium_c.FS_RECTF()
-        left, right, low, high = (ctypes.c_double() for _ in range(4))
-        matrix = pdfium_c.FS_MATRIX()
-        chars = []
-        for i in range(pdfium_c.FPDFText_CountChars(raw)):
-            # PDFium inserts spaces and line breaks of its own; pdfplumber infers those from gaps.
-            if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-                continue
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
-            if code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A) or 0xD800 <= code <= 0xDFFF:
-                continue
-            if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, low, high):
-                continue
-            size = pdfium_c.FPDFText_GetFontSize(raw, i)
-            if pdfium_c.FPDFText_GetMatrix(raw, i, matrix):
-                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-            # The loose box spans the font's ascent to descent, so every glyph on a printed line has
-            # the same top; tight boxes (e.g. of "一") would split one line into several.  But PDFium
-            # sizes the loose box of some scaled glyphs (WPS's stacked vertical labels) with the
-            # unscaled font size, hundreds of points wide; then keep the glyph's own box, centred.
-            if (pdfium_c.FPDFText_GetLooseCharBox(raw, i, loose)
-                    and loose.right - loose.left <= 2 * size + 1 and abs(loose.top - loose.bottom) <= 2 * size + 1):
-                x0, top, x1, bottom = view.box(loose.left, loose.bottom, loose.right, loose.top)
-            else:
-                middle = (low.value + high.value) / 2
-                x0, top, x1, bottom = view.box(left.value, middle - size / 2, right.value, middle + size / 2)
-            chars.append(
-                {
-                    "text": chr(code),
-                    "x0": x0,
-                    "x1": x1,
-                    "top": top,
-                    "bottom": bottom,
-                    "doctop": top,
-                    "width": x1 - x0,
-                    "height": bottom - top,
-                    "size": round(size, 1),
-                    "fontname": "",
-                    "upright": True,
-                }
-            )
-    finally:
-        textpage.close()
+def _page_chars(textpage: pdfium.PdfTextPage, view: _View) -> list[dict]:
+    """The page's characters in display coordinates, each with its box, the baseline it sits on
+    (from its origin in the text matrix) and its font size."""
+    raw = textpage.raw
+    loose = pdfium_c.FS_RECTF()
+    left, right, low, high = (ctypes.c_double() for _ in range(4))
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = pdfium_c.FS_MATRIX()
+    chars = []
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        # PDFium inserts spaces and line breaks of its own; lines and word gaps come from positions.
+        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A) or 0xD800 <= code <= 0xDFFF:
+            continue
+        if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, low, high):
+            continue
+        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        if pdfium_c.FPDFText_GetMatrix(raw, i, matrix):
+            size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        # The loose box spans the font's ascent to descent, so every glyph on a printed line has
+        # the same top; tight boxes (e.g. of "一") would split one line into several.  But PDFium
+        # sizes the loose box of some scaled glyphs (WPS's stacked vertical labels) with the
+        # unscaled font size, hundreds of points wide; then keep the glyph's own box, centred.
+        if (pdfium_c.FPDFText_GetLooseCharBox(raw, i, loose)
+                and loose.right - loose.left <= 2 * size + 1 and abs(loose.top - loose.bottom) <= 2 * size + 1):
+            x0, top, x1, bottom = view.box(loose.left, loose.bottom, loose.right, loose.top)
+        else:
+            middle = (low.value + high.value) / 2
+            x0, top, x1, bottom = view.box(left.value, middle - size / 2, right.value, middle + size / 2)
+        if pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy):
+            baseline = view.point(ox.value, oy.value)[1]
+        else:
+            baseline = bottom
+        chars.append(_char(chr(code), x0, top, x1, bottom, baseline, size))
     return _dedupe(chars)
+
+
+def _char(text: str, x0: float, top: float, x1: float, bottom: float, baseline: float, size: float) -> dict:
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "baseline": baseline,
+            "size": round(size, 1)}
+
+
+class _TextFromContent:
+    """Characters read from the page's content stream by pdfminer: each one's text from the font's
+    encoding, its position from the text matrix and its width from the font's widths.
+
+    PDFium builds its text page from the glyphs it renders, and leaves out a text object whose box
+    has no width.  A font the PDF does not embed (reportlab's STSong-Light, Word's "use system
+    fonts") is drawn with a substitute; on a machine without CJK fonts the substitute's CJK glyphs
+    are empty, so text turned 90° (a rotated page) gets an empty box and vanishes from the text
+    page.  What the reader reads must not depend on the fonts the server has: a page where PDFium
+    dropped a text object is read from its content stream instead (about ten times slower than
+    PDFium, so only those pages)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pages: list | None = None
+
+    def chars(self, index: int, view: _View) -> list[dict]:
+        pages = self._load()
+        if index >= len(pages):
+            return []
+        resources = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(resources, laparams=None)
+        try:
+            _UserSpaceInterpreter(resources, device).process_page(pages[index])
+        except Exception:  # noqa: BLE001 - pdfminer raises many types on bad streams; PDFium read the page
+            return []
+        chars: list[dict] = []
+
+        def walk(item) -> None:
+            for child in item:
+                if isinstance(child, LTChar):
+                    text = child.get_text()
+                    if len(text) != 1 or not text.isprintable():
+                        continue  # "(cid:12)": a code the font does not map to Unicode
+                    a, b, c, d, e, f = child.matrix
+                    size = abs(a * d - b * c) ** 0.5
+                    x0, top, x1, bottom = view.box(child.x0, child.y0, child.x1, child.y1)
+                    if x1 < 0 or top > view.height or bottom < 0:
+                        continue  # off the visible page
+                    chars.append(_char(text, x0, top, x1, bottom, view.point(e, f)[1], size))
+                elif isinstance(child, LTContainer):
+                    walk(child)
+
+        walk(device.get_result())
+        return _dedupe(chars)
+
+    def _load(self) -> list:
+        if self._pages is None:
+            try:
+                document = PDFDocument(PDFParser(io.BytesIO(self._data)))
+                self._pages = list(PDFPage.create_pages(document))
+            except Exception:  # noqa: BLE001 - PDFium opened the file; pdfminer may still refuse it
+                self._pages = []
+        return self._pages
+
+
+class _UserSpaceInterpreter(PDFPageInterpreter):
+    """Interprets a page with the identity CTM, so characters come out in PDF user space (pdfminer
+    would turn them by /Rotate and shift them by the MediaBox): the reader's `_View` turns them to
+    display coordinates exactly as it does PDFium's."""
+
+    def process_page(self, page: PDFPage) -> None:
+        identity = (1, 0, 0, 1, 0, 0)
+        self.device.begin_page(page, identity)
+        self.render_contents(page.resources, page.contents, ctm=identity)
+        self.device.end_page(page)
 
 
 def _dedupe(chars: list[dict]) -> list[dict]:
@@ -252,12 +325,15 @@ def _is_visible(getter, obj) -> bool:
     return a.value > 0 and not (r.value >= _WHITE and g.value >= _WHITE and b.value >= _WHITE)
 
 
-def _visible_edges(page: pdfium.PdfPage, view: _View) -> list[dict]:
-    """Horizontal and vertical segments of stroked or filled paths that show on white paper,
-    including those inside Form XObjects, as pdfplumber edge dicts in display coordinates."""
+def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPage) -> tuple[list[dict], bool]:
+    """The page's visible rulings as pdfplumber edge dicts in display coordinates (horizontal and
+    vertical segments of stroked or filled paths that show on white paper, including those inside
+    Form XObjects), and whether PDFium's text page left out any of the page's text objects."""
     edges: list[dict] = []
+    dropped = False
 
     def walk(count, get, parent, outer: _Matrix, depth: int) -> None:
+        nonlocal dropped
         for i in range(count(parent)):
             obj = get(parent, i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -266,9 +342,13 @@ def _visible_edges(page: pdfium.PdfPage, view: _View) -> list[dict]:
                      _object_matrix(obj).then(outer), depth + 1)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 _path_edges(obj, _object_matrix(obj).then(outer), view, edges)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not dropped:
+                # The length in bytes of the object's text as the text page has it, terminator
+                # included: 2 means none of its characters made it into the text page.
+                dropped = pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2
 
     walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, _Matrix(), 0)
-    return edges
+    return edges, dropped
 
 
 def _path_edges(obj, matrix: _Matrix, view: _View, edges: list[dict]) -> None:
@@ -384,7 +464,7 @@ def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dic
             dealt[n].append(char)
     placed: dict[int, list[tuple[int, Cell]]] = {}
     for n, (row, col, rowspan, colspan) in enumerate(grid_cells):
-        text = clean_text(extract_text(dealt[n])) if dealt[n] else ""
+        text = clean_text("\n".join(line.text for line in _lines(dealt[n]))) if dealt[n] else ""
         placed.setdefault(row, []).append((col, Cell(text, rowspan=rowspan, colspan=colspan)))
     # Every grid row is emitted, even one where no cell starts (all covered from above), so that
     # the row spans above it count the rows the mapper sees.
@@ -392,9 +472,112 @@ def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dic
     return Table(rows)
 
 
-def _is_page_number(line: dict, page_height: float) -> bool:
-    in_margin = line["top"] < page_height * _MARGIN or line["bottom"] > page_height * (1 - _MARGIN)
-    return in_margin and _PAGE_NUMBER.fullmatch(line["text"]) is not None
+# --- lines -------------------------------------------------------------------------------------
+
+# Two glyphs are on one printed line when their baselines differ by less than this fraction of the
+# smaller font size.  Glyphs drawn from a fallback font (Chromium and Word draw a glyph missing
+# from one font from another) share the line's baseline but not its ascent, so their boxes' tops
+# differ by several points: grouping by top split one title into pieces.  Lines are at least a
+# font size apart, so 0.4 keeps neighbouring lines (and WPS's stacked one-glyph lines) apart.
+_BASELINE_TOLERANCE = 0.4
+# A gap wider than this (points) between two glyphs of a line is a space (pdfplumber's x_tolerance).
+_WORD_GAP = 3.0
+# A gap wider than this many font sizes inside a line separates columns: the line is no prose.
+_COLUMN_GAP = 2.0
+# A wrapped line ends within this many font sizes of the text's right edge...
+_FULL_LINE = 1.5
+# ...and its continuation starts within this many font sizes of the text's left edge and follows
+# at most this many font sizes below it.
+_CONTINUATION_INDENT = 0.5
+_CONTINUATION_GAP = 1.2
+_LATIN = re.compile(r"[0-9A-Za-z]")
+
+
+@dataclass(slots=True)
+class _Line:
+    chars: list[dict]
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    widest_gap: float
+
+
+def _lines(chars: list[dict]) -> list[_Line]:
+    """Printed lines, top to bottom: glyphs grouped by baseline (within a tolerance of the font
+    size), each line in x order whatever order the content stream drew them in.  A gap wider than
+    _WORD_GAP, or a space character, becomes one space."""
+    groups: list[list[dict]] = []
+    base = size = 0.0
+    for char in sorted(chars, key=lambda c: (c["baseline"], c["x0"])):
+        if groups and abs(char["baseline"] - base) <= _BASELINE_TOLERANCE * max(1.0, min(size, char["size"])):
+            groups[-1].append(char)
+        else:
+            groups.append([char])
+            base, size = char["baseline"], char["size"]
+    lines = []
+    for group in groups:
+        group.sort(key=lambda c: c["x0"])
+        parts: list[str] = []
+        previous = None
+        space = False
+        widest = 0.0
+        for char in group:
+            if char["text"].isspace():
+                space = bool(parts)
+                continue
+            if previous is not None:
+                gap = char["x0"] - previous["x1"]
+                widest = max(widest, gap)
+                if space or gap > _WORD_GAP:
+                    parts.append(" ")
+            parts.append(char["text"])
+            previous, space = char, False
+        if not parts:
+            continue
+        printed = [c for c in group if not c["text"].isspace()]
+        lines.append(_Line(
+            printed, "".join(parts),
+            min(c["x0"] for c in printed), max(c["x1"] for c in printed),
+            min(c["top"] for c in printed), max(c["bottom"] for c in printed),
+            max(c["size"] for c in printed), widest,
+        ))
+    return lines
+
+
+def _join_wrapped(lines: list[_Line]) -> list[_Line]:
+    """Lines of prose joined where a sentence wraps: a line that runs to the right edge of the
+    page's text, followed right below by one of the same size that starts at the left edge, is one
+    sentence ("…2023年政府信息公" + "开工作年度报告。").  Lines with column gaps (a table without
+    rulings) are never joined, so their cells stay apart."""
+    if len(lines) < 2:
+        return lines
+    right = max(line.x1 for line in lines)
+    left = min(line.x0 for line in lines)
+    out = [lines[0]]
+    for line in lines[1:]:
+        last = out[-1]
+        size = max(last.size, 1.0)
+        if (last.x1 >= right - _FULL_LINE * size
+                and line.x0 <= left + _CONTINUATION_INDENT * size
+                and abs(line.size - last.size) <= 0.1 * size
+                and -0.1 * size <= line.top - last.bottom <= _CONTINUATION_GAP * size
+                and max(last.widest_gap, line.widest_gap) <= _COLUMN_GAP * size):
+            # Latin words and numbers wrapped at a space keep it; CJK text has none to keep.
+            glue = " " if _LATIN.match(last.text[-1]) and _LATIN.match(line.text[0]) else ""
+            out[-1] = _Line(last.chars + line.chars, last.text + glue + line.text, min(last.x0, line.x0),
+                            max(last.x1, line.x1), last.top, line.bottom, last.size,
+                            max(last.widest_gap, line.widest_gap))
+        else:
+            out.append(line)
+    return out
+
+
+def _is_page_number(line: _Line, page_height: float) -> bool:
+    in_margin = line.top < page_height * _MARGIN or line.bottom > page_height * (1 - _MARGIN)
+    return in_margin and _PAGE_NUMBER.fullmatch(line.text) is not None
 
 
 def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> list[Paragraph | Table]:
@@ -410,12 +593,10 @@ def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> 
             table_boxes.append(bbox)
             placed.append((bbox[1], table))
     prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
-    if prose:
-        for line in chars_to_textmap(prose).extract_text_lines(return_chars=False):
-            if _is_page_number(line, page_height):
-                continue
-            text = clean_text(line["text"])
-            if text:
-                placed.append((line["top"], Paragraph(text)))
+    lines = [line for line in _lines(prose) if not _is_page_number(line, page_height)]
+    for line in _join_wrapped(lines):
+        text = clean_text(line.text)
+        if text:
+            placed.append((line.top, Paragraph(text)))
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed]
