@@ -57,12 +57,30 @@ class ReadError(Exception):
 
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# CJK Radicals Supplement (U+2E80–U+2EF3) → the unified ideograph drawn by the same glyph, after
+# Unicode's EquivalentUnifiedIdeograph.txt.  A font that shares one glyph between a radical and an
+# ideograph can list the radical first in its cmap, and a PDF producer then writes "⻓江" for 长江;
+# NFKC folds the Kangxi radicals (U+2F00–U+2FD5) but, except ⺟ and ⻳, not these.  Radicals whose
+# equivalent lies outside the basic and Extension A blocks are left as they are.
+_RADICALS = str.maketrans({
+    "⺁": "厂", "⺂": "乛", "⺃": "乚", "⺅": "亻", "⺆": "冂", "⺉": "刂", "⺊": "卜", "⺋": "㔾",
+    "⺎": "兀", "⺏": "尣", "⺐": "尢", "⺒": "巳", "⺓": "幺", "⺔": "彑", "⺕": "彐", "⺖": "忄",
+    "⺗": "㣺", "⺘": "扌", "⺙": "攵", "⺛": "旡", "⺝": "月", "⺞": "歺", "⺟": "母", "⺠": "民",
+    "⺡": "氵", "⺢": "氺", "⺣": "灬", "⺤": "爫", "⺦": "丬", "⺨": "犭", "⺩": "王", "⺬": "示",
+    "⺭": "礻", "⺯": "糸", "⺰": "纟", "⺹": "耂", "⺺": "肀", "⺾": "艹", "⺿": "艹", "⻀": "艹",
+    "⻁": "虎", "⻂": "衤", "⻃": "覀", "⻄": "西", "⻅": "见", "⻆": "角", "⻈": "讠", "⻉": "贝",
+    "⻋": "车", "⻌": "辶", "⻍": "辶", "⻎": "辶", "⻏": "阝", "⻐": "钅", "⻑": "長", "⻒": "镸",
+    "⻓": "长", "⻔": "门", "⻖": "阝", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞",
+    "⻝": "食", "⻟": "飠", "⻠": "饣", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟",
+    "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻫": "斉", "⻬": "齐", "⻭": "歯", "⻮": "齿",
+    "⻯": "竜", "⻰": "龙", "⻱": "龜", "⻲": "亀", "⻳": "龟",
+})
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 
 def clean_text(text: str) -> str:
-    """NFKC-normalise (folds Kangxi radicals such as ⼀ to 一 and full-width digits to ASCII),
-    drop Word bookmark artifacts and collapse runs of whitespace to one space.
+    """NFKC-normalise (folds Kangxi radicals such as ⼀ to 一 and full-width digits to ASCII), map
+    CJK Radicals Supplement characters such as ⻓ to their ideographs (长), drop Word bookmark artifacts and collapse runs of whitespace to one space.
 
     Every reader passes its cell and paragraph text through here, so the mapper sees one alphabet."""
     # Cells repeat ("0", "—", the template's labels) within and across reports: short texts are cached;
@@ -71,7 +89,7 @@ def clean_text(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text.translate(_RADICALS))
     text = _BOOKMARK.sub("", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -217,7 +217,7 @@ class _TextFromContent:
         if index >= len(pages):
             return []
         resources = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(resources, laparams=None)
+        device = _SizedChars(resources, laparams=None)
         try:
             _UserSpaceInterpreter(resources, device).process_page(pages[index])
         except Exception:  # noqa: BLE001 - pdfminer raises many types on bad streams; PDFium read the page
@@ -230,12 +230,11 @@ class _TextFromContent:
                     text = child.get_text()
                     if len(text) != 1 or not text.isprintable():
                         continue  # "(cid:12)": a code the font does not map to Unicode
-                    a, b, c, d, e, f = child.matrix
-                    size = abs(a * d - b * c) ** 0.5
+                    e, f = child.matrix[4:]
                     x0, top, x1, bottom = view.box(child.x0, child.y0, child.x1, child.y1)
                     if x1 < 0 or top > view.height or bottom < 0:
                         continue  # off the visible page
-                    chars.append(_char(text, x0, top, x1, bottom, view.point(e, f)[1], size))
+                    chars.append(_char(text, x0, top, x1, bottom, view.point(e, f)[1], child.fontsize))
                 elif isinstance(child, LTContainer):
                     walk(child)
 
@@ -250,6 +249,17 @@ class _TextFromContent:
             except Exception:  # noqa: BLE001 - PDFium opened the file; pdfminer may still refuse it
                 self._pages = []
         return self._pages
+
+
+class _SizedChars(PDFPageAggregator):
+    """pdfminer's page aggregator, keeping each character's font size (LTChar.size is the height
+    of its box, which for text turned 90° is its advance)."""
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+        advance = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+        a, b, c, d, _, _ = matrix
+        self.cur_item._objs[-1].fontsize = fontsize * abs(a * d - b * c) ** 0.5
+        return advance
 
 
 class _UserSpaceInterpreter(PDFPageInterpreter):
