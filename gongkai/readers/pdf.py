@@ -341,6 +341,7 @@ def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPag
     Form XObjects), and whether PDFium's text page left out any of the page's text objects."""
     edges: list[dict] = []
     dropped = False
+    x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
 
     def walk(count, get, parent, outer: _Matrix, depth: int) -> None:
         nonlocal dropped
@@ -354,8 +355,12 @@ def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPag
                 _path_edges(obj, _object_matrix(obj).then(outer), view, edges)
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not dropped:
                 # The length in bytes of the object's text as the text page has it, terminator
-                # included: 2 means none of its characters made it into the text page.
-                dropped = pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2
+                # included: 2 means none of its characters made it into the text page.  An object
+                # that draws nothing (reportlab writes one for each empty cell) is a point; one
+                # whose glyphs advance the pen has extent and must have text.
+                if pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:
+                    if pdfium_c.FPDFPageObj_GetBounds(obj, x0, y0, x1, y1):
+                        dropped = x1.value - x0.value > 0.01 or y1.value - y0.value > 0.01
 
     walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, _Matrix(), 0)
     return edges, dropped
