@@ -5,12 +5,18 @@ import time
 from pathlib import Path
 
 import pytest
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph as PlatypusParagraph
 
 from gongkai.document import Cell, Paragraph, ReadError, Table
+from gongkai.mapper import find_agency_and_year
 from gongkai.readers import read_document
 from gongkai.readers.pdf import read
 
@@ -282,3 +288,91 @@ def test_table_on_rotated_page():
     assert doc.paragraphs == ["四、政府信息公开行政复议、行政诉讼情况"]
     assert [texts(r) for r in doc.tables[0].rows] == [["结果维持", "结果纠正", "总计"], ["1", "1", "2"]]
     assert isinstance(doc.blocks[0], Paragraph)
+
+
+# --- lines: mixed fonts, wrapped sentences, fonts the machine lacks ------------------------------
+
+pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))  # shipped with reportlab, embedded in the PDF
+
+
+def draw_runs(c, x: float, y: float, size: float, runs: list[tuple[str, str]], last_font: str = "",
+              last_run: int = -1) -> None:
+    """One printed line made of runs in several fonts, drawn the way Chromium and Word draw a
+    line whose glyphs come from fallback fonts: `last_font`'s runs (or run number `last_run`) after
+    the others, every run at its place on the common baseline."""
+    placed = []
+    for i, (text, font) in enumerate(runs):
+        placed.append((x, text, font, i))
+        x += stringWidth(text, font, size)
+    for x, text, font, _ in sorted(placed, key=lambda p: p[2] == last_font or p[3] == last_run):
+        c.setFont(font, size)
+        c.drawString(x, y, text)
+
+
+def test_title_in_two_fonts_is_one_line_in_reading_order():
+    # The year in an embedded Latin font whose glyph boxes reach 4 pt higher than the CJK font's
+    # at 22 pt, drawn after the CJK runs (the old reader, grouping glyphs by their boxes' tops,
+    # read "青岚市教育局年政府信息公开" and "2023" apart); a glyph ("工") drawn
+    # last in a second line, as a fallback glyph is.  Each line sits on one baseline.
+    def draw(c, page):
+        draw_runs(c, 80, 760, 22, [("青岚市教育局", FONT), ("2023", "Vera"), ("年政府信息公开", FONT)], "Vera")
+        draw_runs(c, 80, 720, 22, [("政府信息公开", FONT), ("工", FONT), ("作年度报告", FONT)], last_run=1)
+        c.setFont(FONT, 10)
+        c.drawString(72, 660, "一、总体情况")
+
+    doc = read(make_pdf(draw))
+    assert doc.paragraphs == ["青岚市教育局2023年政府信息公开", "政府信息公开工作年度报告", "一、总体情况"]
+
+
+def test_wrapped_sentence_is_one_paragraph_and_names_the_agency():
+    # A title without the agency; the agency is in the first sentence, which reportlab wraps (CJK
+    # line breaking, justified) inside the agency's name, and whose producer wrote CJK Radicals
+    # Supplement code points (⻓ U+2ED3, ⺠ U+2EA0) for 长 and 民 (a font sharing one glyph between
+    # radical and ideograph).  The title is wider than the text: it is no full line.
+    def draw(c, page):
+        c.setFont(FONT, 16)
+        c.drawCentredString(297, 780, "2023年政府信息公开工作年度报告")
+        style = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=16, firstLineIndent=20,
+                               wordWrap="CJK", alignment=TA_JUSTIFY)
+        for top, text in [
+            (750, "根据《中华人民共和国政府信息公开条例》要求，现将⻓岭县⺠政局2023年政府信息公开工作年度报告"
+                  "公布如下。本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。"),
+            (680, "一、总体情况"),
+            (650, "2023年，我局认真贯彻落实《条例》。"),
+        ]:
+            para = PlatypusParagraph(text, style)
+            _, height = para.wrapOn(c, 300, 200)
+            para.drawOn(c, 72, top - height)
+
+    doc = read(make_pdf(draw))
+    assert doc.paragraphs == [
+        "2023年政府信息公开工作年度报告",
+        "根据《中华人民共和国政府信息公开条例》要求,现将长岭县民政局2023年政府信息公开工作年度报告公布如下。"
+        "本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。",
+        "一、总体情况",
+        "2023年,我局认真贯彻落实《条例》。",
+    ]
+    assert find_agency_and_year(doc) == ("长岭县民政局", 2023)
+
+
+def test_unruled_rows_are_not_joined_as_a_wrapped_sentence():
+    # A table printed without rulings: each row runs to the right edge, but its cells are apart.
+    def draw(c, page):
+        for i, (label, value) in enumerate([("一、本年新收政府信息公开申请数量", "95"), ("二、上年结转", "3")]):
+            c.drawString(72, 760 - 16 * i, label)
+            c.drawRightString(520, 760 - 16 * i, value)
+
+    doc = read(make_pdf(draw))
+    assert doc.paragraphs == ["一、本年新收政府信息公开申请数量 95", "二、上年结转 3"]
+
+
+def test_repeated_lines_of_a_font_the_machine_lacks_are_all_kept():
+    # PDFium takes a text object that repeats the one before it for a shadow and drops it when
+    # the substitute font draws the CJK glyphs empty (no CJK fonts installed): three identical
+    # lines must stay three lines, whatever fonts the server has.
+    def draw(c, page):
+        for i in range(3):
+            c.drawString(72, 700 - 40 * i, "本机关不掌握相关政府信息")
+
+    doc = read(make_pdf(draw))
+    assert doc.paragraphs == ["本机关不掌握相关政府信息"] * 3

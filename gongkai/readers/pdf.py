@@ -77,8 +77,11 @@ def read(data: bytes) -> Document:
                 view = _View.of(page)
                 textpage = page.get_textpage()
                 try:
-                    edges, dropped = _page_objects(page, view, textpage)
-                    chars = fallback.chars(index, view) if dropped else _page_chars(textpage, view)
+                    edges, texts = _page_objects(page, view, textpage)
+                    if texts.lost or (texts.unsure and fallback.shown_texts(index) > texts.with_text):
+                        chars = fallback.chars(index, view)
+                    else:
+                        chars = _page_chars(textpage, view)
                 finally:
                     textpage.close()
                 text_chars += sum(1 for c in chars if not c["text"].isspace())
@@ -211,15 +214,16 @@ class _TextFromContent:
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._pages: list | None = None
+        # One resource manager per file: fonts and CMaps shared by its pages are loaded once.
+        self._resources = PDFResourceManager(caching=True)
 
     def chars(self, index: int, view: _View) -> list[dict]:
         pages = self._load()
         if index >= len(pages):
             return []
-        resources = PDFResourceManager(caching=True)
-        device = _SizedChars(resources, laparams=None)
+        device = _SizedChars(self._resources, laparams=None)
         try:
-            _UserSpaceInterpreter(resources, device).process_page(pages[index])
+            _UserSpaceInterpreter(self._resources, device).process_page(pages[index])
         except Exception:  # noqa: BLE001 - pdfminer raises many types on bad streams; PDFium read the page
             return []
         chars: list[dict] = []
@@ -241,6 +245,29 @@ class _TextFromContent:
         walk(device.get_result())
         return _dedupe(chars)
 
+    def shown_texts(self, index: int) -> int:
+        """How many text-showing operators on the page (not in its forms) show a non-empty string:
+        a count of the text objects that draw something, read from the content stream with a
+        tokenizer (pdfminer's interpreter is too slow to run on every page with an empty cell)."""
+        pages = self._load()
+        if index >= len(pages):
+            return 0
+        try:
+            content = b"".join(stream.get_data() for stream in pages[index].contents)
+        except Exception:  # noqa: BLE001 - a bad stream: say "more than PDFium has" to read it fully
+            return 1 << 30
+        shown = 0
+        operands: list[bytes] = []
+        for token in _CONTENT_TOKEN.findall(content):
+            if token in (b"Tj", b"'", b'"', b"TJ"):
+                shown += any(_string_has_bytes(op) for op in operands)
+                operands = []
+            elif token[:1] in (b"(", b"<") or token in (b"[", b"]"):
+                operands.append(token)
+            elif not token[:1].isdigit() and token[:1] not in (b"-", b".", b"/"):
+                operands = []  # another operator
+        return shown
+
     def _load(self) -> list:
         if self._pages is None:
             try:
@@ -249,6 +276,24 @@ class _TextFromContent:
             except Exception:  # noqa: BLE001 - PDFium opened the file; pdfminer may still refuse it
                 self._pages = []
         return self._pages
+
+
+# Tokens of a content stream: strings (with escapes and balanced parentheses one level deep),
+# hex strings, array brackets, names, numbers and operators; dictionaries and comments are skipped
+# token by token, which is all the text-showing count needs.
+_CONTENT_TOKEN = re.compile(
+    rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>|\[|\]|/[^\s/\[\]()<>{}%]*"
+    rb"|[^\s/\[\]()<>{}%]+",
+    re.S,
+)
+
+
+def _string_has_bytes(token: bytes) -> bool:
+    if token[:1] == b"(":
+        return len(token) > 2
+    if token[:1] == b"<":
+        return any(c not in b" \t\r\n\f" for c in token[1:-1])
+    return False
 
 
 class _SizedChars(PDFPageAggregator):
@@ -335,16 +380,24 @@ def _is_visible(getter, obj) -> bool:
     return a.value > 0 and not (r.value >= _WHITE and g.value >= _WHITE and b.value >= _WHITE)
 
 
-def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPage) -> tuple[list[dict], bool]:
+@dataclass(slots=True)
+class _TextObjects:
+    """What the page's text objects say about PDFium's text page."""
+
+    lost: bool = False  # an object that draws characters has none in the text page
+    with_text: int = 0  # objects drawn on the page itself (not in a form) that have text there
+    unsure: int = 0  # objects on the page itself without text that may be empty or may be lost
+
+
+def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPage) -> tuple[list[dict], _TextObjects]:
     """The page's visible rulings as pdfplumber edge dicts in display coordinates (horizontal and
     vertical segments of stroked or filled paths that show on white paper, including those inside
-    Form XObjects), and whether PDFium's text page left out any of the page's text objects."""
+    Form XObjects), and an account of its text objects against PDFium's text page."""
     edges: list[dict] = []
-    dropped = False
+    texts = _TextObjects()
     x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
 
     def walk(count, get, parent, outer: _Matrix, depth: int) -> None:
-        nonlocal dropped
         for i in range(count(parent)):
             obj = get(parent, i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -353,17 +406,34 @@ def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPag
                      _object_matrix(obj).then(outer), depth + 1)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 _path_edges(obj, _object_matrix(obj).then(outer), view, edges)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not dropped:
+            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not texts.lost:
                 # The length in bytes of the object's text as the text page has it, terminator
-                # included: 2 means none of its characters made it into the text page.  An object
-                # that draws nothing (reportlab writes one for each empty cell) is a point; one
-                # whose glyphs advance the pen has extent and must have text.
-                if pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:
-                    if pdfium_c.FPDFPageObj_GetBounds(obj, x0, y0, x1, y1):
-                        dropped = x1.value - x0.value > 0.01 or y1.value - y0.value > 0.01
+                # included: 2 means none of its characters made it into the text page.
+                if pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0) > 2:
+                    texts.with_text += depth == 0
+                    continue
+                drawn = _drawn(obj, x0, y0, x1, y1)
+                if drawn is None and depth == 0:
+                    texts.unsure += 1
+                elif drawn is not False:
+                    texts.lost = True
 
     walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, _Matrix(), 0)
-    return edges, dropped
+    return edges, texts
+
+
+def _drawn(obj, x0, y0, x1, y1) -> bool | None:
+    """Whether a text object without text draws characters: True, False, or None when PDFium
+    cannot tell.  PDFium's box of a text object spans its glyphs' boxes and origins, so one with
+    extent has characters.  A point is an object that draws nothing (reportlab writes one for each
+    empty cell) or a single character of a font the PDF does not embed, whose substitute glyph is
+    empty on this machine; with an embedded font, whose glyphs are its own, it is empty."""
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, x0, y0, x1, y1):
+        return False
+    if x1.value - x0.value > 0.01 or y1.value - y0.value > 0.01:
+        return True
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    return False if font and pdfium_c.FPDFFont_GetIsEmbedded(font) == 1 else None
 
 
 def _path_edges(obj, matrix: _Matrix, view: _View, edges: list[dict]) -> None:
@@ -565,19 +635,31 @@ def _lines(chars: list[dict]) -> list[_Line]:
 def _join_wrapped(lines: list[_Line]) -> list[_Line]:
     """Lines of prose joined where a sentence wraps: a line that runs to the right edge of the
     page's text, followed right below by one of the same size that starts at the left edge, is one
-    sentence ("…2023年政府信息公" + "开工作年度报告。").  Lines with column gaps (a table without
-    rulings) are never joined, so their cells stay apart."""
+    sentence ("…2023年政府信息公" + "开工作年度报告。").  The edges are those of the page's lines of
+    that font size, and the right edge counts only where two lines reach it (a lone title is not
+    a full line).  Lines with column gaps (a table without rulings) are never joined."""
     if len(lines) < 2:
         return lines
-    right = max(line.x1 for line in lines)
-    left = min(line.x0 for line in lines)
+    by_size: dict[float, list[int]] = {}
+    for i, line in enumerate(lines):
+        by_size.setdefault(round(line.size), []).append(i)
+    full = [False] * len(lines)
+    left: dict[float, float] = {}
+    for size, group in by_size.items():
+        right = max(lines[i].x1 for i in group)
+        reaching = [i for i in group if lines[i].x1 >= right - _FULL_LINE * max(size, 1)]
+        if len(reaching) >= 2:
+            for i in reaching:
+                full[i] = True
+        left[size] = min(lines[i].x0 for i in group)
     out = [lines[0]]
-    for line in lines[1:]:
+    last_full = full[0]
+    for line, line_full in zip(lines[1:], full[1:]):
         last = out[-1]
         size = max(last.size, 1.0)
-        if (last.x1 >= right - _FULL_LINE * size
-                and line.x0 <= left + _CONTINUATION_INDENT * size
-                and abs(line.size - last.size) <= 0.1 * size
+        if (last_full
+                and round(line.size) == round(last.size)
+                and line.x0 <= left[round(line.size)] + _CONTINUATION_INDENT * size
                 and -0.1 * size <= line.top - last.bottom <= _CONTINUATION_GAP * size
                 and max(last.widest_gap, line.widest_gap) <= _COLUMN_GAP * size):
             # Latin words and numbers wrapped at a space keep it; CJK text has none to keep.
@@ -587,6 +669,7 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
                             max(last.widest_gap, line.widest_gap))
         else:
             out.append(line)
+        last_full = line_full
     return out
 
 
