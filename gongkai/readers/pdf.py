@@ -21,7 +21,7 @@ import ctypes
 import io
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 from pdfminer.converter import PDFPageAggregator
@@ -30,6 +30,7 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef, resolve1
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 from pdfplumber.utils import filter_edges
@@ -78,10 +79,10 @@ def read(data: bytes) -> Document:
                 textpage = page.get_textpage()
                 try:
                     edges, texts = _page_objects(page, view, textpage)
-                    if texts.lost or (texts.unsure and fallback.shown_texts(index) > texts.with_text):
-                        chars = fallback.chars(index, view)
-                    else:
-                        chars = _page_chars(textpage, view)
+                    chars = _page_chars(textpage, view)
+                    if texts.missing or texts.in_form_lost:
+                        recovered = None if texts.in_form_lost else fallback.recover(index, texts, view)
+                        chars = fallback.chars(index, view) if recovered is None else _dedupe(chars + recovered)
                 finally:
                     textpage.close()
                 text_chars += sum(1 for c in chars if not c["text"].isspace())
@@ -245,28 +246,49 @@ class _TextFromContent:
         walk(device.get_result())
         return _dedupe(chars)
 
-    def shown_texts(self, index: int) -> int:
-        """How many text-showing operators on the page (not in its forms) show a non-empty string:
-        a count of the text objects that draw something, read from the content stream with a
-        tokenizer (pdfminer's interpreter is too slow to run on every page with an empty cell)."""
+    def recover(self, index: int, texts: _TextObjects, view: _View) -> list[dict] | None:
+        """The characters of the text objects PDFium's text page lacks, or None when the content
+        stream does not line up with PDFium's objects (then the whole page is read by pdfminer).
+
+        Decoding only those objects' strings (found by a tokenizer, decoded with the font's own
+        encoding by pdfminer) and placing them at PDFium's text matrix costs a fraction of running
+        pdfminer's interpreter over the page: a reportlab table drawn with a font the PDF does
+        not embed loses every one-character line ("结果维" + "持")."""
         pages = self._load()
-        if index >= len(pages):
-            return 0
-        try:
-            content = b"".join(stream.get_data() for stream in pages[index].contents)
-        except Exception:  # noqa: BLE001 - a bad stream: say "more than PDFium has" to read it fully
-            return 1 << 30
-        shown = 0
-        operands: list[bytes] = []
-        for token in _CONTENT_TOKEN.findall(content):
-            if token in (b"Tj", b"'", b'"', b"TJ"):
-                shown += any(_string_has_bytes(op) for op in operands)
-                operands = []
-            elif token[:1] in (b"(", b"<") or token in (b"[", b"]"):
-                operands.append(token)
-            elif not token[:1].isdigit() and token[:1] not in (b"-", b".", b"/"):
-                operands = []  # another operator
-        return shown
+        shows = _shows(pages[index]) if index < len(pages) else None
+        if shows is None or len(shows) != texts.count:
+            return None
+        fonts = pages[index].resources.get("Font") or {}
+        chars: list[dict] = []
+        for missing in texts.missing:
+            name, raw = shows[missing.index]
+            try:
+                font = self._font(fonts, name)
+                cids = list(font.decode(raw))
+            except Exception:  # noqa: BLE001 - an odd font: let pdfminer read the whole page
+                return None
+            m = missing.matrix
+            scale = abs(m.a * m.d - m.b * m.c) ** 0.5
+            advance = 0.0
+            for cid in cids:
+                try:
+                    text = font.to_unichr(cid)
+                except Exception:  # noqa: BLE001 - PDFUnicodeNotDefined and kin: a code without text
+                    text = ""
+                width = font.char_width(cid) * missing.size
+                if len(text) == 1 and text.isprintable():
+                    corners = [m.apply(advance + dx, dy) for dx in (0.0, width) for dy in (missing.descent, missing.ascent)]
+                    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+                    x0, top, x1, bottom = view.box(min(xs), min(ys), max(xs), max(ys))
+                    chars.append(_char(text, x0, top, x1, bottom, view.point(*m.apply(advance, 0.0))[1],
+                                       missing.size * scale))
+                advance += width
+        return chars
+
+    def _font(self, fonts, name: str):
+        spec = resolve1(fonts).get(name)
+        objid = spec.objid if isinstance(spec, PDFObjRef) else None
+        return self._resources.get_font(objid, resolve1(spec))
 
     def _load(self) -> list:
         if self._pages is None:
@@ -288,12 +310,71 @@ _CONTENT_TOKEN = re.compile(
 )
 
 
-def _string_has_bytes(token: bytes) -> bool:
-    if token[:1] == b"(":
-        return len(token) > 2
+_SHOW_OPERATORS = (b"Tj", b"'", b'"', b"TJ")
+
+
+def _shows(page: PDFPage) -> list[tuple[str, bytes]] | None:
+    """The strings of the page's text-showing operators that show something, each with the name
+    of the font resource set for it, in content order: the page's own text objects, as PDFium
+    makes one for each.  None for content the tokenizer cannot follow (inline images)."""
+    try:
+        content = b"".join(stream.get_data() for stream in page.contents)
+    except Exception:  # noqa: BLE001 - a stream pdfminer cannot decode
+        return None
+    shows: list[tuple[str, bytes]] = []
+    operands: list[bytes] = []
+    font = ""
+    for token in _CONTENT_TOKEN.findall(content):
+        first = token[:1]
+        if first in (b"(", b"<") or token in (b"[", b"]") or first == b"/" or first.isdigit() or first in (b"-", b"+", b"."):
+            operands.append(token)
+            continue
+        if token in _SHOW_OPERATORS:
+            raw = b"".join(_string_bytes(op) for op in operands if op[:1] in (b"(", b"<"))
+            if raw:
+                shows.append((font, raw))
+        elif token == b"Tf" and len(operands) >= 2 and operands[-2][:1] == b"/":
+            font = operands[-2][1:].decode("latin-1")
+        elif token == b"BI":
+            return None
+        operands = []
+    return shows
+
+
+_ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
+
+
+def _string_bytes(token: bytes) -> bytes:
+    """The bytes of a literal "(…)" or hex "<…>" string token."""
     if token[:1] == b"<":
-        return any(c not in b" \t\r\n\f" for c in token[1:-1])
-    return False
+        digits = bytes(c for c in token[1:-1] if c not in b" \t\r\n\f")
+        if len(digits) % 2:
+            digits += b"0"
+        return bytes.fromhex(digits.decode("ascii"))
+    body, out, i = token[1:-1], bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c != 0x5C:  # backslash
+            out.append(c)
+            i += 1
+            continue
+        i += 1
+        if i >= len(body):
+            break
+        c = body[i]
+        if 0x30 <= c <= 0x37:  # up to three octal digits
+            j = i
+            while j < len(body) and j < i + 3 and 0x30 <= body[j] <= 0x37:
+                j += 1
+            out.append(int(body[i:j], 8) & 0xFF)
+            i = j
+            continue
+        if c in (0x0D, 0x0A):  # a line continuation
+            i += 2 if body[i:i + 2] == b"\r\n" else 1
+            continue
+        out += _ESCAPES.get(c, bytes([c]))
+        i += 1
+    return bytes(out)
 
 
 class _SizedChars(PDFPageAggregator):
@@ -381,12 +462,24 @@ def _is_visible(getter, obj) -> bool:
 
 
 @dataclass(slots=True)
-class _TextObjects:
-    """What the page's text objects say about PDFium's text page."""
+class _Missing:
+    """A text object on the page itself that draws characters (or may) which PDFium's text page
+    does not have."""
 
-    lost: bool = False  # an object that draws characters has none in the text page
-    with_text: int = 0  # objects drawn on the page itself (not in a form) that have text there
-    unsure: int = 0  # objects on the page itself without text that may be empty or may be lost
+    index: int  # its number among the text objects drawn on the page itself
+    matrix: _Matrix  # its text matrix in user space: origin (e, f), advance along (a, b)
+    size: float
+    ascent: float
+    descent: float
+
+
+@dataclass(slots=True)
+class _TextObjects:
+    """The page's text objects against PDFium's text page."""
+
+    count: int = 0  # text objects drawn on the page itself (not inside a form)
+    missing: list[_Missing] = field(default_factory=list)
+    in_form_lost: bool = False  # a text object inside a form draws characters the text page lacks
 
 
 def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPage) -> tuple[list[dict], _TextObjects]:
@@ -396,6 +489,8 @@ def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPag
     edges: list[dict] = []
     texts = _TextObjects()
     x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+    size = ctypes.c_float()
+    ascent, descent = ctypes.c_float(), ctypes.c_float()
 
     def walk(count, get, parent, outer: _Matrix, depth: int) -> None:
         for i in range(count(parent)):
@@ -406,17 +501,25 @@ def _page_objects(page: pdfium.PdfPage, view: _View, textpage: pdfium.PdfTextPag
                      _object_matrix(obj).then(outer), depth + 1)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 _path_edges(obj, _object_matrix(obj).then(outer), view, edges)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not texts.lost:
+            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                index = texts.count
+                texts.count += depth == 0
                 # The length in bytes of the object's text as the text page has it, terminator
                 # included: 2 means none of its characters made it into the text page.
                 if pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0) > 2:
-                    texts.with_text += depth == 0
                     continue
-                drawn = _drawn(obj, x0, y0, x1, y1)
-                if drawn is None and depth == 0:
-                    texts.unsure += 1
-                elif drawn is not False:
-                    texts.lost = True
+                if _drawn(obj, x0, y0, x1, y1) is False:
+                    continue
+                if depth > 0:
+                    texts.in_form_lost = True
+                    continue
+                font = pdfium_c.FPDFTextObj_GetFont(obj)
+                if not (font and pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+                        and pdfium_c.FPDFFont_GetAscent(font, size.value, ascent)
+                        and pdfium_c.FPDFFont_GetDescent(font, size.value, descent)):
+                    texts.in_form_lost = True  # cannot place it: read the page from its content
+                    continue
+                texts.missing.append(_Missing(index, _object_matrix(obj), size.value, ascent.value, descent.value))
 
     walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, _Matrix(), 0)
     return edges, texts
