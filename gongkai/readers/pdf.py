@@ -588,7 +588,37 @@ def _rulings(edges: list[dict]) -> list[dict]:
     if not edges:
         return []
     edges = merge_edges(edges, _SNAP, _SNAP, _JOIN, _JOIN)
-    return filter_edges(edges, min_length=_EDGE_MIN_LENGTH)
+    return _close_open_ends(filter_edges(edges, min_length=_EDGE_MIN_LENGTH))
+
+
+def _close_open_ends(rulings: list[dict]) -> list[dict]:
+    """Close a table cut by a page break.  Chromium (and Word, with collapsed borders) draws a
+    row's top border with the row above it, so the part of a table continued on the next page has
+    no ruling above its first row: its vertical rulings start at the page's top margin and end in
+    nothing, and that row, having no top edge, formed no cells and was lost.  Where two or more
+    vertical rulings end at one height with no horizontal ruling there, that end is the table's
+    border: a horizontal ruling across them is added (at the bottom of a part cut the other way
+    alike)."""
+    horizontal = [r for r in rulings if r["orientation"] == "h"]
+    vertical = [r for r in rulings if r["orientation"] == "v"]
+
+    def closed(x: float, y: float) -> bool:
+        return any(abs(h["top"] - y) <= _SNAP and h["x0"] - _SNAP <= x <= h["x1"] + _SNAP for h in horizontal)
+
+    added = []
+    for end in ("top", "bottom"):
+        open_ends = sorted((v[end], v["x0"]) for v in vertical if not closed(v["x0"], v[end]))
+        group: list[tuple[float, float]] = []
+        for y, x in open_ends + [(float("inf"), 0.0)]:
+            if group and y - group[0][0] > _SNAP:
+                if len(group) >= 2:
+                    at = min(g[0] for g in group) if end == "top" else max(g[0] for g in group)
+                    left, right = min(g[1] for g in group), max(g[1] for g in group)
+                    added.append({"x0": left, "x1": right, "top": at, "bottom": at, "width": right - left,
+                                  "height": 0.0, "orientation": "h", "object_type": "line"})
+                group = []
+            group.append((y, x))
+    return rulings + added
 
 
 def _possible_crossings(rulings: list[dict]) -> int:
