@@ -595,10 +595,10 @@ def _close_open_ends(rulings: list[dict]) -> list[dict]:
     """Close a table cut by a page break.  Chromium (and Word, with collapsed borders) draws a
     row's top border with the row above it, so the part of a table continued on the next page has
     no ruling above its first row: its vertical rulings start at the page's top margin and end in
-    nothing, and that row, having no top edge, formed no cells and was lost.  Where two or more
-    vertical rulings end at one height with no horizontal ruling there, that end is the table's
-    border: a horizontal ruling across them is added (at the bottom of a part cut the other way
-    alike)."""
+    nothing, and that row, having no top edge, formed no cells and was lost; likewise a merged
+    label cell cut at the bottom of a page has no bottom edge.  Where vertical rulings end at one
+    height and some of them end in nothing, that height is the table's border: a horizontal ruling
+    across them is added."""
     horizontal = [r for r in rulings if r["orientation"] == "h"]
     vertical = [r for r in rulings if r["orientation"] == "v"]
 
@@ -607,11 +607,14 @@ def _close_open_ends(rulings: list[dict]) -> list[dict]:
 
     added = []
     for end in ("top", "bottom"):
-        open_ends = sorted((v[end], v["x0"]) for v in vertical if not closed(v["x0"], v[end]))
+        ends = sorted((v[end], v["x0"]) for v in vertical)
         group: list[tuple[float, float]] = []
-        for y, x in open_ends + [(float("inf"), 0.0)]:
+        for y, x in ends + [(float("inf"), 0.0)]:
             if group and y - group[0][0] > _SNAP:
-                if len(group) >= 2:
+                # The border spans every vertical ruling ending there, closed or not: at a page
+                # break a merged label cell continues (its sides end open) while the rows beside
+                # it end with a ruling of their own.
+                if len(group) >= 2 and not all(closed(gx, gy) for gy, gx in group):
                     at = min(g[0] for g in group) if end == "top" else max(g[0] for g in group)
                     left, right = min(g[1] for g in group), max(g[1] for g in group)
                     added.append({"x0": left, "x1": right, "top": at, "bottom": at, "width": right - left,
