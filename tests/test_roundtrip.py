@@ -27,7 +27,6 @@ from gongkai.demo.render import (
     render_text,
 )
 from gongkai.parser import parse_bytes
-from gongkai.readers.pdf import read as read_pdf
 from gongkai.report import Report
 
 RENDERERS = {
@@ -134,9 +133,9 @@ def test_chromium_printed_pdf_parses_back_exactly(tmp_path, template, seed, push
     html_file.write_text(html.replace(heading, f"<div style='height:{push}px'></div>{heading}"), encoding="utf-8")
     subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf_file}", html_file.as_uri()], check=True, capture_output=True, timeout=120)
-    data = pdf_file.read_bytes()
-    assert len(read_pdf(data).tables) >= 5  # 表二 and 表三 each in two parts, 表四
-    report = parse_bytes(data, "report.pdf")
+    # On a machine without CJK fonts the push cuts 表三 (and 表二) in two; with other fonts the
+    # text is taller and the cut falls elsewhere (tests/test_reader_pdf.py holds the cuts).
+    report = parse_bytes(pdf_file.read_bytes(), "report.pdf")
     assert report.format == "pdf"
     assert figure_differences(report, spec) == {}
     assert (report.year, report.template) == (spec.year, spec.template)
