@@ -9,10 +9,22 @@ Only *visible* rulings count.  WPS draws every body-text line on a white, unstro
 pdfplumber takes those rectangles for table borders and returns whole pages of prose as a
 "table".  Dropping white/transparent paths removes them without touching real grid lines.
 
+What a character is comes from what the PDF says, not from the fonts this machine has: PDFium
+builds its text page from rendered glyph boxes and leaves out text whose substitute glyphs are
+empty (a CJK font the PDF does not embed, on a server without CJK fonts).  Such text objects are
+found by comparing the page's objects with the text page, and their strings are decoded from the
+content stream with the font's own encoding (see `_TextFromContent`).
+
+Printed lines are built from the characters' baselines (their origins in the text matrix), not
+their boxes: a glyph drawn from a fallback font shares the baseline but not the box.  Within a
+line characters go in x order, whatever order they were drawn in.
+
 A ruled region is a table only if it has at least two columns: a framed one-column box is prose.
-Text outside tables is emitted one `Paragraph` per printed line, in top-to-bottom order together
-with the tables, so the mapper sees the title lines and each section heading before its table.
-Tables that continue over a page break are emitted in order; the mapper stitches them.
+A table cut by a page break may lack the ruling where it was cut; rulings that end in nothing are
+closed there (`_close_open_ends`).  Text outside tables is emitted one `Paragraph` per printed
+paragraph (lines joined where a sentence wraps), in top-to-bottom order together with the tables,
+so the mapper sees the title lines and each section heading before its table.  Tables that
+continue over a page break are emitted in order; the mapper stitches them.
 """
 
 from __future__ import annotations
@@ -208,9 +220,11 @@ class _TextFromContent:
     has no width.  A font the PDF does not embed (reportlab's STSong-Light, Word's "use system
     fonts") is drawn with a substitute; on a machine without CJK fonts the substitute's CJK glyphs
     are empty, so text turned 90° (a rotated page) gets an empty box and vanishes from the text
-    page.  What the reader reads must not depend on the fonts the server has: a page where PDFium
-    dropped a text object is read from its content stream instead (about ten times slower than
-    PDFium, so only those pages)."""
+    page, as does a one-character line ("持" of a wrapped "结果维持") or a line repeating the one
+    above.  What the reader reads must not depend on the fonts the server has: the characters of
+    the text objects PDFium dropped are decoded from their own operators (`recover`), and a page
+    whose content does not line up with PDFium's objects is read whole by pdfminer's interpreter
+    (`chars`, about ten times slower than PDFium)."""
 
     def __init__(self, data: bytes) -> None:
         self._data = data
