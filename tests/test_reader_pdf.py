@@ -449,3 +449,23 @@ def test_chromium_pdf_of_table_three_cut_at_every_height(tmp_path):
     assert [r for r in rows if r] == expected
     # The copies were cut: the test covers page breaks inside 表三, not whole tables on a page.
     assert len(doc.tables) >= copies + 4
+
+
+def test_one_character_lines_lost_by_pdfium_inside_a_form_are_read():
+    # A one-character line of a font the PDF does not embed has an empty box on a machine without
+    # CJK fonts and PDFium leaves it out of its text page.  Drawn inside a Form XObject (a header
+    # or a stamp reused on every page), it is read from the page's content by pdfminer.
+    def draw(c, page):
+        c.beginForm("label")
+        c.setFont(FONT, 10)
+        c.drawString(0, 14, "信息公开申请结果维")
+        c.drawString(0, 0, "持")
+        c.endForm()
+        c.saveState()
+        c.translate(72, 700)
+        c.doForm("label")
+        c.restoreState()
+        c.drawString(72, 600, "本年度政府信息公开工作年度报告")
+
+    doc = read(make_pdf(draw))
+    assert doc.paragraphs == ["信息公开申请结果维", "持", "本年度政府信息公开工作年度报告"]
