@@ -314,12 +314,16 @@ class _TextFromContent:
         return self._pages
 
 
-# Tokens of a content stream: strings (with escapes and balanced parentheses one level deep),
-# hex strings, array brackets, names, numbers and operators; dictionaries and comments are skipped
-# token by token, which is all the text-showing count needs.
+# The tokens of a content stream that text showing needs: strings (with escapes and balanced
+# parentheses one level deep), hex strings, names, and the operators that show text, set the font,
+# or take strings or names of their own (marked content, inline images).  Numbers and every other
+# operator are skipped by the regular expression itself, so a page of table rulings costs little.
+_REGULAR = rb"[^\s\[\]()<>{}/%]"  # a character that is neither white space nor a delimiter
 _CONTENT_TOKEN = re.compile(
-    rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>|\[|\]|/[^\s/\[\]()<>{}%]*"
-    rb"|[^\s/\[\]()<>{}%]+",
+    rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)"  # (literal string)
+    rb"|<[0-9A-Fa-f\s]*>"  # <hex string>
+    rb"|/" + _REGULAR + rb"*"  # /Name
+    rb"|(?<!" + _REGULAR + rb")(?:Tj|TJ|Tf|BDC|BMC|DP|MP|BI|'|\")(?!" + _REGULAR + rb")",
     re.S,
 )
 
@@ -340,15 +344,17 @@ def _shows(page: PDFPage) -> list[tuple[str, bytes]] | None:
     font = ""
     for token in _CONTENT_TOKEN.findall(content):
         first = token[:1]
-        if first in (b"(", b"<") or token in (b"[", b"]") or first == b"/" or first.isdigit() or first in (b"-", b"+", b"."):
+        if first in (b"(", b"<", b"/"):
             operands.append(token)
             continue
         if token in _SHOW_OPERATORS:
-            raw = b"".join(_string_bytes(op) for op in operands if op[:1] in (b"(", b"<"))
+            raw = b"".join(_string_bytes(op) for op in operands if op[:1] != b"/")
             if raw:
                 shows.append((font, raw))
-        elif token == b"Tf" and len(operands) >= 2 and operands[-2][:1] == b"/":
-            font = operands[-2][1:].decode("latin-1")
+        elif token == b"Tf":
+            names = [op for op in operands if op[:1] == b"/"]
+            if names:
+                font = names[-1][1:].decode("latin-1")
         elif token == b"BI":
             return None
         operands = []
