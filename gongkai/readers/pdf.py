@@ -272,7 +272,10 @@ class _TextFromContent:
         shows = _shows(pages[index]) if index < len(pages) else None
         if shows is None or len(shows) != texts.count:
             return None
-        fonts = pages[index].resources.get("Font") or {}
+        try:
+            fonts = resolve1(pages[index].resources.get("Font")) or {}
+        except Exception:  # noqa: BLE001 - a broken resource dictionary
+            return None
         chars: list[dict] = []
         for missing in texts.missing:
             name, raw = shows[missing.index]
@@ -300,7 +303,7 @@ class _TextFromContent:
         return chars
 
     def _font(self, fonts, name: str):
-        spec = resolve1(fonts).get(name)
+        spec = fonts.get(name)
         objid = spec.objid if isinstance(spec, PDFObjRef) else None
         return self._resources.get_font(objid, resolve1(spec))
 
