@@ -294,7 +294,8 @@ class _TextFromContent:
                     text = ""
                 width = font.char_width(cid) * missing.size
                 if len(text) == 1 and text.isprintable():
-                    corners = [m.apply(advance + dx, dy) for dx in (0.0, width) for dy in (missing.descent, missing.ascent)]
+                    corners = [m.apply(advance + dx, dy)
+                               for dx in (0.0, width) for dy in (missing.descent, missing.ascent)]
                     xs, ys = [p[0] for p in corners], [p[1] for p in corners]
                     x0, top, x1, bottom = view.box(min(xs), min(ys), max(xs), max(ys))
                     chars.append(_char(text, x0, top, x1, bottom, view.point(*m.apply(advance, 0.0))[1],
