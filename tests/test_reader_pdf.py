@@ -469,3 +469,21 @@ def test_one_character_lines_lost_by_pdfium_inside_a_form_are_read():
 
     doc = read(make_pdf(draw))
     assert doc.paragraphs == ["信息公开申请结果维", "持", "本年度政府信息公开工作年度报告"]
+
+
+def test_heading_after_a_full_line_stays_a_paragraph():
+    # The paragraph's last line happens to fill the line; the heading after it is printed flush
+    # left in the same size.  A sentence ends there, and the heading is numbered: no join.
+    def draw(c, page):
+        c.drawString(72, 760, "本年度我局认真贯彻落实条例要求，扎实推进政务公开工作，公开质量稳步提升。")
+        c.drawString(72, 746, "二、主动公开政府信息情况")
+        c.drawString(72, 732, "本年度我局认真贯彻落实条例要求，扎实推进政务公开工作，公开质量稳步提升")
+        c.drawString(72, 718, "（一）规章制定情况")
+
+    doc = read(make_pdf(draw))
+    assert doc.paragraphs == [
+        "本年度我局认真贯彻落实条例要求,扎实推进政务公开工作,公开质量稳步提升。",
+        "二、主动公开政府信息情况",
+        "本年度我局认真贯彻落实条例要求,扎实推进政务公开工作,公开质量稳步提升",
+        "(一)规章制定情况",
+    ]

@@ -736,6 +736,11 @@ _FULL_LINE = 1.5
 _CONTINUATION_INDENT = 0.5
 _CONTINUATION_GAP = 1.2
 _LATIN = re.compile(r"[0-9A-Za-z]")
+# A line ending a sentence, or one starting a numbered heading or item ("二、", "（一）", "1."), is
+# where a paragraph may end or start: lines are not joined there, so a heading printed flush left
+# after a full last line stays a paragraph of its own (the mapper finds each table by its heading).
+_SENTENCE_END = re.compile(r"[。！？；：!?;:]$")
+_NUMBERED = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、]|[（(]?\d{1,2}[）).、．])")
 
 
 @dataclass(slots=True)
@@ -821,7 +826,9 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
                 and round(line.size) == round(last.size)
                 and line.x0 <= left[round(line.size)] + _CONTINUATION_INDENT * size
                 and -0.1 * size <= line.top - last.bottom <= _CONTINUATION_GAP * size
-                and max(last.widest_gap, line.widest_gap) <= _COLUMN_GAP * size):
+                and max(last.widest_gap, line.widest_gap) <= _COLUMN_GAP * size
+                and not _SENTENCE_END.search(last.text)
+                and not _NUMBERED.match(line.text)):
             # Latin words and numbers wrapped at a space keep it; CJK text has none to keep.
             glue = " " if _LATIN.match(last.text[-1]) and _LATIN.match(line.text[0]) else ""
             out[-1] = _Line(last.chars + line.chars, last.text + glue + line.text, min(last.x0, line.x0),
