@@ -432,7 +432,7 @@ def test_chromium_pdf_of_table_three_cut_at_every_height(tmp_path):
     # so the page breaks fall where they do here.
     parts, expected = ["<html><head><meta charset='utf-8'><style>",
                        "table{border-collapse:collapse}td{border:1px solid #000;padding:2px;white-space:nowrap;",
-                       "font-size:10px;line-height:14px}p{font-size:12px;line-height:16px;margin:4px 0}",
+                       "font-size:8px;line-height:12px}p{font-size:12px;line-height:16px;margin:4px 0}",
                        "</style></head><body>"], []
     for copy in range(copies):
         for i, key in enumerate(keys):
@@ -447,8 +447,24 @@ def test_chromium_pdf_of_table_three_cut_at_every_height(tmp_path):
     doc = read(pdf_file.read_bytes())
     rows = [[c.text for c in r if c.text.isdigit()] for t in doc.tables for r in t.rows]
     assert [r for r in rows if r] == expected
+    # Every row fills the table's ten columns with its own cells and those merged down from the
+    # rows above: a label cell cut by the page break (（六）其他处理 over three rows) is still a cell.
+    assert {positions for t in doc.tables for positions in grid_positions(t)} == {10}
     # The copies were cut: the test covers page breaks inside 表三, not whole tables on a page.
     assert len(doc.tables) >= copies + 4
+
+
+def grid_positions(table: Table) -> list[int]:
+    """For each row, the grid positions it fills: its cells' column spans plus the positions
+    covered by cells merged down from the rows above."""
+    covered: dict[int, int] = {}
+    out = []
+    for r, row in enumerate(table.rows):
+        out.append(covered.get(r, 0) + sum(c.colspan for c in row))
+        for cell in row:
+            for below in range(r + 1, r + cell.rowspan):
+                covered[below] = covered.get(below, 0) + cell.colspan
+    return out
 
 
 def test_one_character_lines_lost_by_pdfium_inside_a_form_are_read():
