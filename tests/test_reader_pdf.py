@@ -68,7 +68,9 @@ def test_hongze_blocks_in_reading_order(hongze):
     ) in hongze.paragraphs
     assert hongze.paragraphs[2].endswith("(地址:淮安市洪泽区洪泽湖大道 90号,邮编:223100,电话:0517-87290606)。")
     assert hongze.paragraphs[-1] == "2024 年,区政府严格落实《政府信息公开信息处理费管理办法》,全年收取政府信息公开信息处理费 0 元。"
-    assert len(hongze.paragraphs) == 19
+    # A sentence running on over the page break (page 4 → 5) is one paragraph too.
+    assert "不定期更新编制适用性广、操作性强的依申请公开政府信息答复书模板,使各行政机关答复的方式" in hongze.paragraphs[15]
+    assert len(hongze.paragraphs) == 18
 
 
 def test_hongze_table_two(hongze):
@@ -502,4 +504,23 @@ def test_heading_after_a_full_line_stays_a_paragraph():
         "二、主动公开政府信息情况",
         "本年度我局认真贯彻落实条例要求,扎实推进政务公开工作,公开质量稳步提升",
         "(一)规章制定情况",
+    ]
+
+
+def test_sentence_over_a_page_break_is_joined_but_a_new_paragraph_is_not():
+    def draw(c, page):
+        if page == 0:
+            c.drawString(72, 100, "我局全年共收到政府信息公开申请，均在法定期限内按时答复，其中予以公")
+            c.drawString(72, 86, "开的十二件，部分公开的三件，不予公开的两件，本机关不掌握相关政府信")
+        else:
+            c.drawString(72, 780, "息的五件。")
+            c.drawString(92, 766, "本年度未发生因政府信息公开工作被申请行政复议或提起行政诉讼的情况。")
+            c.drawString(72, 752, "以上情况特此报告。")
+
+    doc = read(make_pdf(draw, pages=2))
+    assert doc.paragraphs == [
+        "我局全年共收到政府信息公开申请,均在法定期限内按时答复,其中予以公开的十二件,部分公开的三件,"
+        "不予公开的两件,本机关不掌握相关政府信息的五件。",
+        "本年度未发生因政府信息公开工作被申请行政复议或提起行政诉讼的情况。",
+        "以上情况特此报告。",
     ]

@@ -81,6 +81,7 @@ def read(data: bytes) -> Document:
         doc = Document()
         text_chars = 0
         crossings_left = _MAX_FILE_CROSSINGS
+        tail = None  # the last paragraph so far, for a sentence running on over a page break
         for index in range(len(pdf)):
             try:
                 page = pdf[index]
@@ -104,7 +105,9 @@ def read(data: bytes) -> Document:
                     crossings_left -= crossings
                 else:
                     rulings = []
-                doc.blocks.extend(_page_blocks(chars, rulings, view.height))
+                blocks = _page_blocks(chars, rulings, view.height)
+                _join_pages(doc.blocks, tail, blocks)
+                tail = blocks.tail if blocks.blocks else tail
             finally:
                 page.close()
     finally:
@@ -797,19 +800,49 @@ def _lines(chars: list[dict]) -> list[_Line]:
     return lines
 
 
-def _join_wrapped(lines: list[_Line]) -> list[_Line]:
+@dataclass(slots=True)
+class _Prose:
+    """A page's prose lines, wrapped sentences joined, with what a sentence running on over the
+    page break needs: whether the page's last line is full, and its text's left edge per size."""
+
+    lines: list[_Line]
+    last_full: bool = False
+    left: dict[int, float] = field(default_factory=dict)
+
+
+def _continues(last: _Line, last_full: bool, line: _Line, left: float, same_page: bool = True) -> bool:
+    """Whether `line` carries on the sentence of `last`: `last` runs to the right edge of the text,
+    `line` is of the same size, starts at the left edge (no first-line indent), follows right below
+    (on the same page), and neither has column gaps (a table without rulings, whose cells must stay
+    apart); no join after a sentence's end or before a numbered heading or item."""
+    size = max(last.size, 1.0)
+    return (last_full
+            and round(line.size) == round(last.size)
+            and line.x0 <= left + _CONTINUATION_INDENT * size
+            and (not same_page or -0.1 * size <= line.top - last.bottom <= _CONTINUATION_GAP * size)
+            and max(last.widest_gap, line.widest_gap) <= _COLUMN_GAP * size
+            and not _SENTENCE_END.search(last.text)
+            and not _NUMBERED.match(line.text))
+
+
+def _glue(before: str, after: str) -> str:
+    """Latin words and numbers wrapped at a space keep it; CJK text has none to keep."""
+    return " " if before and after and _LATIN.match(before[-1]) and _LATIN.match(after[0]) else ""
+
+
+def _join_wrapped(lines: list[_Line]) -> _Prose:
     """Lines of prose joined where a sentence wraps: a line that runs to the right edge of the
     page's text, followed right below by one of the same size that starts at the left edge, is one
     sentence ("…2023年政府信息公" + "开工作年度报告。").  The edges are those of the page's lines of
     that font size, and the right edge counts only where two lines reach it (a lone title is not
-    a full line).  Lines with column gaps (a table without rulings) are never joined."""
-    if len(lines) < 2:
-        return lines
-    by_size: dict[float, list[int]] = {}
+    a full line)."""
+    if not lines:
+        return _Prose([])
+    by_size: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         by_size.setdefault(round(line.size), []).append(i)
     full = [False] * len(lines)
-    left: dict[float, float] = {}
+    left: dict[int, float] = {}
     for size, group in by_size.items():
         right = max(lines[i].x1 for i in group)
         reaching = [i for i in group if lines[i].x1 >= right - _FULL_LINE * max(size, 1)]
@@ -821,23 +854,14 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
     last_full = full[0]
     for line, line_full in zip(lines[1:], full[1:]):
         last = out[-1]
-        size = max(last.size, 1.0)
-        if (last_full
-                and round(line.size) == round(last.size)
-                and line.x0 <= left[round(line.size)] + _CONTINUATION_INDENT * size
-                and -0.1 * size <= line.top - last.bottom <= _CONTINUATION_GAP * size
-                and max(last.widest_gap, line.widest_gap) <= _COLUMN_GAP * size
-                and not _SENTENCE_END.search(last.text)
-                and not _NUMBERED.match(line.text)):
-            # Latin words and numbers wrapped at a space keep it; CJK text has none to keep.
-            glue = " " if _LATIN.match(last.text[-1]) and _LATIN.match(line.text[0]) else ""
-            out[-1] = _Line(last.chars + line.chars, last.text + glue + line.text, min(last.x0, line.x0),
-                            max(last.x1, line.x1), last.top, line.bottom, last.size,
+        if _continues(last, last_full, line, left[round(line.size)]):
+            out[-1] = _Line(last.chars + line.chars, last.text + _glue(last.text, line.text) + line.text,
+                            min(last.x0, line.x0), max(last.x1, line.x1), last.top, line.bottom, last.size,
                             max(last.widest_gap, line.widest_gap))
         else:
             out.append(line)
         last_full = line_full
-    return out
+    return _Prose(out, last_full, left)
 
 
 def _is_page_number(line: _Line, page_height: float) -> bool:
@@ -845,7 +869,16 @@ def _is_page_number(line: _Line, page_height: float) -> bool:
     return in_margin and _PAGE_NUMBER.fullmatch(line.text) is not None
 
 
-def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> list[Paragraph | Table]:
+@dataclass(slots=True)
+class _Page:
+    blocks: list[Paragraph | Table]
+    # The page's first block, if prose: its first line and the left edge of its size's text.
+    head: tuple[_Line, float] | None = None
+    # The page's last block, if prose: its last paragraph and whether its last line is full.
+    tail: tuple[_Line, bool] | None = None
+
+
+def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> _Page:
     placed: list[tuple[float, Paragraph | Table]] = []
     table_boxes = []
     if rulings:
@@ -859,9 +892,30 @@ def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> 
             placed.append((bbox[1], table))
     prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
     lines = [line for line in _lines(prose) if not _is_page_number(line, page_height)]
-    for line in _join_wrapped(lines):
+    paragraphs = _join_wrapped(lines)
+    kept = []
+    for line in paragraphs.lines:
         text = clean_text(line.text)
         if text:
             placed.append((line.top, Paragraph(text)))
+            kept.append(line)
     placed.sort(key=lambda item: item[0])
-    return [block for _, block in placed]
+    page = _Page([block for _, block in placed])
+    if kept and isinstance(page.blocks[0], Paragraph) and placed[0][0] == kept[0].top:
+        page.head = (kept[0], paragraphs.left[round(kept[0].size)])
+    if kept and isinstance(page.blocks[-1], Paragraph) and placed[-1][0] == kept[-1].top:
+        page.tail = (kept[-1], paragraphs.last_full and kept[-1] is paragraphs.lines[-1])
+    return page
+
+
+def _join_pages(blocks: list[Paragraph | Table], tail: tuple[_Line, bool] | None, page: _Page) -> None:
+    """Append a page's blocks, its first paragraph joined to the last one before it when the
+    sentence runs on over the page break (no table, heading or indent in between)."""
+    new = page.blocks
+    if tail and page.head and blocks and isinstance(blocks[-1], Paragraph):
+        (last, full), (first, left) = tail, page.head
+        if _continues(last, full, first, left, same_page=False):
+            joined = blocks[-1].text + _glue(blocks[-1].text, new[0].text) + new[0].text
+            blocks[-1] = Paragraph(clean_text(joined))
+            new = new[1:]
+    blocks.extend(new)
