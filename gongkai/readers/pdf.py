@@ -92,10 +92,7 @@ def read(data: bytes) -> Document:
                 textpage = page.get_textpage()
                 try:
                     edges, texts = _page_objects(page, view, textpage)
-                    chars = _page_chars(textpage, view)
-                    if texts.missing or texts.in_form_lost:
-                        recovered = None if texts.in_form_lost else fallback.recover(index, texts, view)
-                        chars = fallback.chars(index, view) if recovered is None else _dedupe(chars + recovered)
+                    chars = fallback.complete(index, texts, view, _page_chars(textpage, view))
                 finally:
                     textpage.close()
                 text_chars += sum(1 for c in chars if not c["text"].isspace())
@@ -235,15 +232,28 @@ class _TextFromContent:
         # One resource manager per file: fonts and CMaps shared by its pages are loaded once.
         self._resources = PDFResourceManager(caching=True)
 
-    def chars(self, index: int, view: _View) -> list[dict]:
+    def complete(self, index: int, texts: _TextObjects, view: _View, chars: list[dict]) -> list[dict]:
+        """The page's characters: PDFium's `chars` and those of the text objects PDFium dropped;
+        or pdfminer's reading of the whole page when those cannot be placed, and PDFium's alone
+        if pdfminer cannot read the page either."""
+        if not (texts.missing or texts.in_form_lost):
+            return chars
+        recovered = None if texts.in_form_lost else self.recover(index, texts, view)
+        if recovered is not None:
+            return _dedupe(chars + recovered)
+        whole = self.chars(index, view)
+        return chars if whole is None else whole
+
+    def chars(self, index: int, view: _View) -> list[dict] | None:
+        """The page's characters as pdfminer's interpreter reads them; None when it cannot."""
         pages = self._load()
         if index >= len(pages):
-            return []
+            return None
         device = _SizedChars(self._resources, laparams=None)
         try:
             _UserSpaceInterpreter(self._resources, device).process_page(pages[index])
         except Exception:  # noqa: BLE001 - pdfminer raises many types on bad streams; PDFium read the page
-            return []
+            return None
         chars: list[dict] = []
 
         def walk(item) -> None:
