@@ -7,6 +7,7 @@ tests/test_render.py), so the hypothesis seed in the failure report reproduces i
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from functools import partial
 
 import pytest
@@ -108,6 +109,23 @@ def test_markdown_blank_cells_keep_their_column(fmt):
     spec = random_report(random.Random(1), "2019")
     spec.figures["t2/fee/prev_items"] = None
     spec.figures["t2/procurement/items"] = None
+    report = parse(fmt, spec)
+    assert figure_differences(report, spec) == {}
+    assert errors(report) == []
+
+
+# Converters and crawlers flatten 表三's merged label columns: each row's one label cell carries its
+# parents ("三、本年度办理结果 （三）不予公开 1.属于国家秘密"), with or without spaces (issue 10, item 4).
+FLAT_FORMATS = ["text", "markdown", "html", "docx", "pdf"]
+
+
+@pytest.mark.parametrize("fmt", FLAT_FORMATS)
+@pytest.mark.parametrize("joiner", [" ", ""], ids=["spaced", "run_together"])
+@settings(max_examples=2, deadline=None)
+@given(seed=seeds, layout=layouts)
+def test_labels_carrying_their_parents_parse_back_exactly(fmt, joiner, seed, layout):
+    template, split = layout
+    spec = replace(random_report(random.Random(seed), template, split), flat_labels=joiner)
     report = parse(fmt, spec)
     assert figure_differences(report, spec) == {}
     assert errors(report) == []
