@@ -158,6 +158,25 @@ _GROUP_MARK = re.compile(r"\(([一二三四五六七])\)")
 _ITEM_MARK = re.compile(r"^(\d{1,2})[.．、,，]?")
 
 
+def _own_label(label: str) -> str:
+    """The words that name a 表三 row itself, without the parents a flattened cell carries in front.
+
+    Converters and crawlers join merged label cells into one: "三、本年度办理结果(三)不予公开1.属于国家秘密"
+    is the item 1 of group （三）.  The template's numbering is the structure: what follows the last group
+    mark, less that group's own words, is the row's own label ("" when the cell is the group itself)."""
+    found = list(_GROUP_MARK.finditer(label))
+    if not found:
+        return label
+    own = label[found[-1].end():]
+    for phrase in T.T3_GROUP_PHRASES[found[-1].group(1)]:
+        if own.startswith(phrase):
+            own = own[len(phrase):]
+            break
+    if own.startswith("(") and ")" in own:
+        own = own[own.index(")") + 1:]  # （二）部分公开（区分处理的，只计这一情形…）: the group's own note
+    return own
+
+
 class _Mapper:
     def __init__(self) -> None:
         self.out = Mapped()
@@ -277,7 +296,8 @@ class _Mapper:
             return "carried_forward"
         marks = _GROUP_MARK.findall(joined)
         group = marks[-1] if marks else None
-        item_match = _ITEM_MARK.match(last)
+        own = _own_label(last)
+        item_match = _ITEM_MARK.match(own)
         item = int(item_match.group(1)) if item_match else 0
         if group is None and not item:
             # A group label printed without its （N） numbering.
@@ -291,7 +311,7 @@ class _Mapper:
             # Identify by number inside the current group; prefer a phrase match of the same group
             # when the number and the wording disagree (the wording is what a human reads).
             candidates = [r for r in T.T3_ROWS if r.group == self.group and r.item]
-            by_phrase = [r for r in candidates if _has(last, r.phrases)]
+            by_phrase = [r for r in candidates if _has(own, r.phrases)]
             by_number = [r for r in candidates if r.item == item]
             if len(by_phrase) == 1:
                 return by_phrase[0].key
@@ -299,6 +319,11 @@ class _Mapper:
                 return by_number[0].key
             return None
         if group:
+            if own:
+                # The group mark and then an item's words without its number ("(三)不予公开属于国家秘密").
+                hits = [r for r in T.T3_ROWS if r.group == group and r.item and _has(own, r.phrases)]
+                if len(hits) == 1:
+                    return hits[0].key
             if group == "六":
                 return "other"
             # （三）（四）（五） have no row of their own: their items follow.
