@@ -202,16 +202,20 @@ class _Mapper:
         """Store a row's values under `columns`, or say the row could not be read."""
         vals = _fit(row.values, len(columns))
         if vals is None:
-            self.unreadable(table, row.labels[-1], row, len(columns))
+            self.unreadable(table, row.labels[-1], row, len(columns), [f"{table}/{key}/{c}" for c in columns])
             return
         self.put(table, key, list(columns), vals)
 
-    def unreadable(self, table: str, what: str, row: _Row, expected: int) -> None:
+    def unreadable(self, table: str, what: str, row: _Row, expected: int, cells: list[str]) -> None:
+        """The row was found but its cells could not be placed: its figures stay absent (not blank),
+        and `cells` names them so that no other finding calls them missing or blank."""
         self.out.findings.append(
             Finding(
                 rule="unreadable_row",
                 severity="error",
                 table=table,
+                row=cells[0].split("/")[1] if len({c.split("/")[1] for c in cells}) == 1 else None,
+                cells=cells,
                 message=(
                     f"{T.TABLE_NAMES_ZH[table]}“{what}”一行应有 {expected} 个数值单元格，"
                     f"实际读到 {len(row.values)} 个（{' | '.join(row.raw)}），该行未能读取"
@@ -255,7 +259,8 @@ class _Mapper:
         if vals is None:
             vals = _fit(row.values, len(self.t2_columns))
         if vals is None:
-            self.unreadable("t2", label, row, len(self.t2_columns))
+            cells = [f"t2/{spec.key}/{c}" for c in self.t2_columns if (spec.key, c) in T.T2_CELLS]
+            self.unreadable("t2", label, row, len(self.t2_columns), cells or [f"t2/{r}/{c}" for r, c in T.T2_CELLS if r == spec.key])
             return
         cols = [c for c in self.t2_columns]
         keep = [(c, v) for c, v in zip(cols, vals) if (spec.key, c) in T.T2_CELLS]
@@ -377,7 +382,10 @@ class _Mapper:
         if len(self.t4_pending) >= n * len(T.T4_ROWS):
             vals = _fit([(True, v) for v in self.t4_pending], n * len(T.T4_ROWS))
             if vals is None:
-                self.unreadable("t4", "数值行", _Row([], [(True, v) for v in self.t4_pending], []), 15)
+                self.unreadable(
+                    "t4", "数值行", _Row([], [(True, v) for v in self.t4_pending], []), n * len(T.T4_ROWS),
+                    [f"t4/{r}/{c}" for r, _ in T.T4_ROWS for c in T.T4_COLUMN_KEYS],
+                )
             else:
                 for i, (rkey, _) in enumerate(T.T4_ROWS):
                     self.put("t4", rkey, list(T.T4_COLUMN_KEYS), vals[i * n : (i + 1) * n])
