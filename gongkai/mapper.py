@@ -154,6 +154,7 @@ def _row_table(joined: str) -> str | None:
 
 
 _T3_HEADER_WORDS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "申请人情况")
+_T2_BLOCK_MARK = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
 _GROUP_MARK = re.compile(r"\(([一二三四五六七])\)")
 _ITEM_MARK = re.compile(r"^(\d{1,2})[.．、,，]?")
 
@@ -184,6 +185,7 @@ class _Mapper:
         self.group: str | None = None
         self.t2_columns: list[str] = []
         self.t2_column_spans: list[tuple[int, int]] = []
+        self.t2_block: str | None = None  # the 第二十条 item of the block being read: "五"
         self.t4_pending: list[Value] = []
         self.seen_rows: dict[tuple[str, str], int] = {}
         self.format_votes = {"2019": 0, "2021": 0}
@@ -227,17 +229,17 @@ class _Mapper:
     def t2_row(self, row: _Row) -> None:
         joined = "".join(row.labels)
         numeric = [v for is_val, v in row.values if is_val]
+        block = _T2_BLOCK_MARK.search(joined)
+        if block:
+            # A block's title (第二十条第（五）项): the columns of the block above end here, so a block
+            # whose header cannot be read is never read with another block's (or table's) columns.
+            self.t2_block = block.group(1)
+            self.t2_columns, self.t2_column_spans = [], []
         if not row.values or not any(v is not None for v in numeric) and not any(
             _has(joined, r.phrases) for r in T.T2_ROWS
         ):
             # A header row: which columns the block below prints, in order.
-            cols, spans = [], []
-            for label, span in zip(row.labels, row.label_spans):
-                for col in T.T2_COLUMNS:
-                    if _has(label, col.phrases):
-                        cols.append(col.key)
-                        spans.append(span)
-                        break
+            cols, spans = self._t2_header(row)
             if cols:
                 self.t2_columns = cols
                 self.t2_column_spans = spans
@@ -266,6 +268,34 @@ class _Mapper:
         keep = [(c, v) for c, v in zip(cols, vals) if (spec.key, c) in T.T2_CELLS]
         if keep:
             self.put("t2", spec.key, [c for c, _ in keep], [v for _, v in keep])
+
+    def _t2_header(self, row: _Row) -> tuple[list[str], list[tuple[int, int]]]:
+        """The columns a 表二 header row names, in order.  A header cell whose words match no column
+        (a glyph the PDF maps to nothing, a variant wording) is placed by the template: the block's
+        columns, in either format, that agree with every cell that was recognised."""
+        cols: list[str | None] = []
+        spans: list[tuple[int, int]] = []
+        for i, (label, span) in enumerate(zip(row.labels, row.label_spans)):
+            col = next((c.key for c in T.T2_COLUMNS if _has(label, c.phrases)), None)
+            if col is None and (i == 0 or _has(label, ("信息内容", "第二十条"))):
+                continue  # the row-label column's header, or the block's title
+            cols.append(col)
+            spans.append(span)
+        if None not in cols or not any(cols):
+            known = [(c, s) for c, s in zip(cols, spans) if c is not None]
+            return [c for c, _ in known], [s for _, s in known]
+        fits = {
+            block_cols
+            for fmt_blocks in T.T2_BLOCKS.values()
+            for title, _, block_cols in fmt_blocks
+            if (self.t2_block is None or normalize_label(title).endswith(f"({self.t2_block})项"))
+            and len(block_cols) == len(cols)
+            and all(c is None or c == b for c, b in zip(cols, block_cols))
+        }
+        if len(fits) == 1:
+            return list(next(iter(fits))), spans
+        known = [(c, s) for c, s in zip(cols, spans) if c is not None]
+        return [c for c, _ in known], [s for _, s in known]
 
     def _t2_by_position(self, row: _Row) -> list[Value] | None:
         """Values placed under the header cell whose columns hold them.  表二 blocks have fewer

@@ -129,3 +129,20 @@ def test_labels_carrying_their_parents_parse_back_exactly(fmt, joiner, seed, lay
     report = parse(fmt, spec)
     assert figure_differences(report, spec) == {}
     assert errors(report) == []
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html", "markdown", "text"])
+@pytest.mark.parametrize("header", ["本年增■减", "本年增加/减少数"])
+def test_2019_table_two_columns_come_from_its_own_header(fmt, header, monkeypatch):
+    """表二 of the 2019 format prints 上一年项目数量 | 本年增/减 | 处理决定数量.  When one header cell is not
+    recognised (a glyph the PDF maps to nothing, another wording), the block's columns still come from
+    its own header and the template's blocks — not from what was read elsewhere — so no row is refused
+    (issue 10, item 3: "行政许可 expects 2 cells, 行政事业性收费 1")."""
+    from gongkai import template as T
+
+    for row in ("license", "penalty", "fee"):
+        monkeypatch.setitem(T.T2_CELLS, (row, "change"), ("", header))
+    spec = random_report(random.Random(4), "2019")
+    report = parse(fmt, spec)
+    assert figure_differences(report, spec) == {}
+    assert errors(report) == []
