@@ -122,3 +122,66 @@ def test_cli_stray_label_exits_2_with_one_line(tmp_path):
     assert out.returncode == 2
     assert out.stdout == ""
     assert out.stderr.strip().count("\n") == 0 and "不是政府信息公开工作年度报告" in out.stderr
+
+
+# ---------------------------------------------------------------- stored, shown and exported as 未读取
+@pytest.fixture(scope="module")
+def unread_db(tmp_path_factory):
+    """A database holding one report whose 表三 row “3.补正后申请内容仍不明确” was not read and whose
+    “1.属于国家秘密” row is printed blank."""
+    from gongkai.ingest import ingest
+
+    spec = random_report(random.Random(3), "2021", True)
+    for col in T3_COLS:
+        if spec.figures[f"t3/denied_secret/{col}"] == 0:
+            spec.figures[f"t3/denied_secret/{col}"] = None  # printed blank
+    folder = tmp_path_factory.mktemp("unread")
+    (folder / "r.md").write_bytes(garbled(render_markdown(spec), "3.补正后申请内容仍不明确"))
+    db = folder / "gongkai.duckdb"
+    ingest([folder / "r.md"], db, region="江苏省/淮安市/洪泽区")
+    return db
+
+
+def test_store_keeps_unread_figures_absent_and_report_figures_says_unread(unread_db):
+    import duckdb
+
+    from gongkai import store
+
+    con = duckdb.connect(str(unread_db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM figures WHERE \"row\" = 'unable_unclear'").fetchone() == (0,)
+        report_id = con.execute("SELECT report_id FROM reports").fetchone()[0]
+        frame = store.run_query(con, "report_figures", {"report_id": report_id})
+    finally:
+        con.close()
+    unread = frame[frame.status == "unread"]
+    assert list(unread["row"]) == ["unable_unclear"] * 7 and unread.value.isna().all()
+    assert all(any("一行未读取" in m for m in f) for f in unread.findings)
+    secret = frame[frame["row"] == "denied_secret"]
+    assert set(secret.status) <= {"blank", "printed"} and "blank" in set(secret.status)
+    assert set(frame[frame["row"] == "granted"].status) == {"printed"}
+
+
+def test_report_detail_shows_unread_not_blank(unread_db, monkeypatch):
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    monkeypatch.setenv("GONGKAI_DB", str(unread_db))
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    at.query_params["report"] = "1"
+    at.switch_page("app_pages/report.py")
+    at.run()
+    assert not at.exception and not at.error
+    page = "".join(h.proto.body for h in at.get("html"))
+    for col in T3_COLS:
+        cell = re.search(rf'<td class="([^"]*)" data-key="t3/unable_unclear/{col}"[^>]*>([^<]*)<', page)
+        assert cell and "gk-unread" in cell.group(1) and cell.group(2) == "未读取"
+    blanks = re.findall(r'<td class="[^"]*gk-blank[^"]*" data-key="t3/denied_secret/[^"]+"[^>]*>([^<]*)<', page)
+    assert blanks and set(blanks) == {"—"}
+    # the figures' export on the page says which cells were not read
+    exported = next(df.value for df in at.dataframe if "status" in df.value.columns)
+    assert set(exported[exported["row"] == "unable_unclear"].status) == {"未读取"}
+    assert "未填报" in set(exported[exported["row"] == "denied_secret"].status)
