@@ -24,25 +24,25 @@ cell_messages AS (
     GROUP BY cell
 ),
 read_cells AS (
-    SELECT f."table", f."row", f."column", f.value,
-           CASE WHEN f.value IS NULL THEN 'blank' ELSE 'printed' END AS status
+    -- ord: the figures' own order (the template's, by their ENUM types), so the unread cells can follow it
+    SELECT f."table"::VARCHAR AS "table", f."row"::VARCHAR AS "row", f."column"::VARCHAR AS "column", f.value,
+           CASE WHEN f.value IS NULL THEN 'blank' ELSE 'printed' END AS status,
+           row_number() OVER (ORDER BY f."table", f."row", f."column") AS ord
     FROM figures f
     WHERE f.report_id = $report_id
 ),
 unread_keys AS (
     SELECT DISTINCT
-        TRY_CAST(split_part(cell, '/', 1) AS figure_table) AS "table",
-        TRY_CAST(split_part(cell, '/', 2) AS figure_row) AS "row",
-        TRY_CAST(split_part(cell, '/', 3) AS figure_column) AS "column"
+        split_part(cell, '/', 1) AS "table", split_part(cell, '/', 2) AS "row", split_part(cell, '/', 3) AS "column"
     FROM cell_findings
     WHERE rule IN ('missing_row', 'unreadable_row', 'ambiguous_cells')
 ),
 unread_cells AS (
-    -- the ENUM casts keep the template's order below; a key that is not a figure is left out
-    SELECT u."table", u."row", u."column", CAST(NULL AS DOUBLE) AS value, 'unread' AS status
+    -- after the cells read, in key order; a key already read is not repeated
+    SELECT u."table", u."row", u."column", CAST(NULL AS DOUBLE) AS value, 'unread' AS status,
+           1000000 + row_number() OVER (ORDER BY u."table", u."row", u."column") AS ord
     FROM unread_keys u
     ANTI JOIN read_cells c ON c."table" = u."table" AND c."row" = u."row" AND c."column" = u."column"
-    WHERE u."table" IS NOT NULL AND u."row" IS NOT NULL AND u."column" IS NOT NULL
 ),
 report_cells AS (
     SELECT * FROM read_cells
@@ -51,11 +51,10 @@ report_cells AS (
 )
 SELECT
     p.report_id, p.agency, p.year, p.template,
-    c."table"::VARCHAR AS "table", c."row"::VARCHAR AS "row", c."column"::VARCHAR AS "column", c.value,
-    c.status,
+    c."table", c."row", c."column", c.value, c.status,
     coalesce(m.findings, []) AS findings
 FROM report p
 CROSS JOIN report_cells c
 LEFT JOIN cell_messages m
-    ON m.cell = c."table"::VARCHAR || '/' || c."row"::VARCHAR || '/' || c."column"::VARCHAR
-ORDER BY c."table", c."row", c."column"
+    ON m.cell = c."table" || '/' || c."row" || '/' || c."column"
+ORDER BY c.ord

@@ -185,3 +185,27 @@ def test_report_detail_shows_unread_not_blank(unread_db, monkeypatch):
     exported = next(df.value for df in at.dataframe if "status" in df.value.columns)
     assert set(exported[exported["row"] == "unable_unclear"].status) == {"未读取"}
     assert "未填报" in set(exported[exported["row"] == "denied_secret"].status)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_says_unread_not_blank(unread_db, tmp_path, fmt):
+    import openpyxl
+    import pandas as pd
+
+    from gongkai.export import COLUMNS, export
+
+    out = tmp_path / f"figures.{fmt}"
+    rows = export(unread_db, fmt, out)
+    if fmt == "csv":
+        frame = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    else:
+        sheet = openpyxl.load_workbook(out, read_only=True)["数据"]
+        records = list(sheet.iter_rows(values_only=True))
+        assert records[0] == COLUMNS
+        frame = pd.DataFrame(records[1:], columns=COLUMNS)
+    assert len(frame) == rows == 200  # 193 figures read + the 7 cells of the row not read
+    unread = frame[frame["row"] == "unable_unclear"]
+    assert list(unread.status) == ["未读取"] * 7
+    assert all(v == "" or pd.isna(v) for v in unread.value)
+    assert "未填报" in set(frame[frame["row"] == "denied_secret"].status)
+    assert set(frame[frame["row"] == "granted"].status) == {"已填报"}
