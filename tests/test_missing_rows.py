@@ -209,3 +209,15 @@ def test_export_says_unread_not_blank(unread_db, tmp_path, fmt):
     assert all(v == "" or pd.isna(v) for v in unread.value)
     assert "未填报" in set(frame[frame["row"] == "denied_secret"].status)
     assert set(frame[frame["row"] == "granted"].status) == {"已填报"}
+
+
+def test_cli_summary_prints_unread_not_blank(tmp_path):
+    spec = random_report(random.Random(3), "2021", True)
+    path = tmp_path / "r.md"
+    path.write_bytes(garbled(render_markdown(spec), "3.补正后申请内容仍不明确"))
+    out = subprocess.run([sys.executable, "-m", "gongkai", "parse", str(path)], capture_output=True, text=True,
+                         timeout=120, env={**__import__("os").environ, "COLUMNS": "400"})
+    assert out.returncode == 0, out.stderr
+    (line,) = [ln for ln in out.stdout.splitlines() if "3.补正后申请内容仍不明确" in ln and "│" in ln]
+    assert line.count("（未读取）") == 7 and "（空白）" not in line
+    assert "[missing_row] 表三“（四）无法提供 / 3.补正后申请内容仍不明确”一行未读取" in out.stdout
