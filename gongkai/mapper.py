@@ -159,6 +159,7 @@ _GROUP_MARK = re.compile(r"\(([一二三四五六七])\)")
 _ITEM_MARK = re.compile(r"^(\d{1,2})[.．、,，]?")
 
 
+@lru_cache(maxsize=1 << 14)  # the same few dozen labels recur in every report
 def _own_label(label: str) -> str:
     """The words that name a 表三 row itself, without the parents a flattened cell carries in front.
 

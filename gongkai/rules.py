@@ -14,6 +14,7 @@ the blanks are listed in one `blank_cells` warning per rule, so the supervisor k
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai import template as T
 from gongkai.report import Finding, Value
@@ -220,6 +221,16 @@ def row_name(table: str, row: str, fmt: str | None = None) -> str:
     return f"表二“{(spec2.label_2019 if fmt == '2019' else spec2.label_2021) or spec2.label_2019}”"
 
 
+@lru_cache(maxsize=None)  # per report; the answer depends on two flags only
+def _template_rows(template: str, other_split: bool | None) -> tuple[tuple[str, str, list[str]], ...]:
+    """(table, row, the row's figure keys) of every row the template prints, in the template's order."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for key in T.figure_keys(template, other_split=other_split):
+        table, row, _ = key.split("/")
+        rows.setdefault((table, row), []).append(key)
+    return tuple((table, row, keys) for (table, row), keys in rows.items())
+
+
 def missing_rows(
     figures: dict[str, Value],
     template: str | None,
@@ -234,13 +245,10 @@ def missing_rows(
     (`unreadable_row`, a run-together row left ambiguous), so their rows are not reported twice."""
     if template is None:
         return []
-    rows: dict[tuple[str, str], list[str]] = {}
-    for key in T.figure_keys(template, other_split=other_split):
-        table, row, _ = key.split("/")
-        if table in tables_present:
-            rows.setdefault((table, row), []).append(key)
     out = []
-    for (table, row), keys in rows.items():
+    for table, row, keys in _template_rows(template, other_split):
+        if table not in tables_present:
+            continue
         if any(k in figures or k in accounted for k in keys):
             continue
         out.append(
