@@ -159,6 +159,9 @@ _GROUP_MARK = re.compile(r"\(([一二三四五六七])\)")
 _ITEM_MARK = re.compile(r"^(\d{1,2})[.．、,，]?")
 
 
+_T3_SECTION_THREE = normalize_label(T.T3_SECTIONS["三"])
+
+
 @lru_cache(maxsize=1 << 14)  # the same few dozen labels recur in every report
 def _own_label(label: str) -> str:
     """The words that name a 表三 row itself, without the parents a flattened cell carries in front.
@@ -168,7 +171,8 @@ def _own_label(label: str) -> str:
     mark, less that group's own words, is the row's own label ("" when the cell is the group itself)."""
     found = list(_GROUP_MARK.finditer(label))
     if not found:
-        return label
+        # The section carried without the group ("三、本年度办理结果 3.其他"): the item follows the section.
+        return label[len(_T3_SECTION_THREE):] if label.startswith(_T3_SECTION_THREE) else label
     own = label[found[-1].end():]
     for phrase in T.T3_GROUP_PHRASES[found[-1].group(1)]:
         if own.startswith(phrase):

@@ -113,6 +113,7 @@ def test_label_variants(key, label):
         ("denied_third_party", "（三）不予公开 保护第三方合法权益"),  # the item's number left out
         ("partial", "三、本年度办理结果（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
         ("granted", "三、本年度办理结果 （一）予以公开"),
+        ("other_other", "三、本年度办理结果 3.其他"),  # the section without the group: the group read above
     ],
 )
 def test_label_carrying_its_parents_in_one_cell(key, label):
