@@ -138,7 +138,7 @@ def unread_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("unread")
     (folder / "r.md").write_bytes(garbled(render_markdown(spec), "3.补正后申请内容仍不明确"))
     db = folder / "gongkai.duckdb"
-    ingest([folder / "r.md"], db, region="江苏省/淮安市/洪泽区")
+    ingest([folder / "r.md"], db, region="江苏省/淮安市/洪泽区", workers=1)
     return db
 
 

@@ -7,8 +7,10 @@ tests/test_render.py), so the hypothesis seed in the failure report reproduces i
 from __future__ import annotations
 
 import random
+import subprocess
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -144,5 +146,23 @@ def test_2019_table_two_columns_come_from_its_own_header(fmt, header, monkeypatc
         monkeypatch.setitem(T.T2_CELLS, (row, "change"), ("", header))
     spec = random_report(random.Random(4), "2019")
     report = parse(fmt, spec)
+    assert figure_differences(report, spec) == {}
+    assert errors(report) == []
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="没有找到 /usr/bin/chromium")
+@pytest.mark.parametrize("layout", [("2021", True, "")], ids=["2021_run_together"])
+def test_chromium_printed_flattened_labels_parse_back_exactly(layout, tmp_path):
+    """The same flattened 表三, printed to PDF by Chromium from the HTML rendering (as a crawler's copy
+    of a portal page is printed), reads back exactly."""
+    template, split, joiner = layout
+    spec = replace(random_report(random.Random(11), template, split), flat_labels=joiner)
+    page = tmp_path / "report.html"
+    page.write_bytes(render_html(spec))
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}",
+                    "--no-pdf-header-footer", page.as_uri()], capture_output=True, timeout=120, check=True)
+    report = parse_bytes(pdf.read_bytes(), "report.pdf")
+    assert report.format == "pdf"
     assert figure_differences(report, spec) == {}
     assert errors(report) == []
