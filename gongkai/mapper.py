@@ -267,7 +267,8 @@ class _Mapper:
             vals = _fit(row.values, len(self.t2_columns))
         if vals is None:
             cells = [f"t2/{spec.key}/{c}" for c in self.t2_columns if (spec.key, c) in T.T2_CELLS]
-            self.unreadable("t2", label, row, len(self.t2_columns), cells or [f"t2/{r}/{c}" for r, c in T.T2_CELLS if r == spec.key])
+            cells = cells or [f"t2/{r}/{c}" for r, c in T.T2_CELLS if r == spec.key]
+            self.unreadable("t2", label, row, len(self.t2_columns), cells)
             return
         cols = [c for c in self.t2_columns]
         keep = [(c, v) for c, v in zip(cols, vals) if (spec.key, c) in T.T2_CELLS]
