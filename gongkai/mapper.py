@@ -60,6 +60,9 @@ class Mapped:
     tables_found: set[str] = field(default_factory=set)
     other_split: bool | None = None
     findings: list[Finding] = field(default_factory=list)
+    # Rows of a table that print numbers under a label no template row matches, as printed ("■■ | 1 | 0"),
+    # by table: what was seen, for the message of a row found missing in that table.
+    unmatched: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,6 +216,11 @@ class _Mapper:
             return
         self.put(table, key, list(columns), vals)
 
+    def seen_unmatched(self, table: str, row: _Row) -> None:
+        seen = self.out.unmatched.setdefault(table, [])
+        if len(seen) < 3:  # enough to show what the labels look like
+            seen.append(" | ".join(c for c in row.raw if c))
+
     def unreadable(self, table: str, what: str, row: _Row, expected: int, cells: list[str]) -> None:
         """The row was found but its cells could not be placed: its figures stay absent (not blank),
         and `cells` names them so that no other finding calls them missing or blank."""
@@ -261,6 +269,8 @@ class _Mapper:
         if spec is None:
             spec = next((r for r in T.T2_ROWS if _has(joined, r.phrases)), None)
         if spec is None or not self.t2_columns:
+            if numeric and any(v is not None for v in numeric):
+                self.seen_unmatched("t2", row)
             return
         vals = self._t2_by_position(row)
         if vals is None:
@@ -384,6 +394,8 @@ class _Mapper:
             return
         key = self.t3_row_key(row)
         if key is None:
+            if any(v is not None for is_val, v in row.values if is_val):
+                self.seen_unmatched("t3", row)
             return
         if key in T.T3_OTHER_SPLIT:
             self.out.other_split = True

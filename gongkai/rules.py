@@ -237,12 +237,15 @@ def missing_rows(
     tables_present: set[str],
     other_split: bool | None = None,
     accounted: set[str] | frozenset[str] = frozenset(),
+    unmatched: dict[str, list[str]] | None = None,
 ) -> list[Finding]:
     """`missing_row`: a row the template prints in a table the report prints, of which no cell was read.
 
     Such a row is never shown as blank: blank means printed empty (未填报).  Its figures stay absent
     and this error names it.  Cells in `accounted` are already named by another finding
-    (`unreadable_row`, a run-together row left ambiguous), so their rows are not reported twice."""
+    (`unreadable_row`, a run-together row left ambiguous), so their rows are not reported twice.
+    `unmatched` holds, by table, rows printed with numbers under labels no template row matches: the
+    message quotes them, since the missing row is often one of them."""
     if template is None:
         return []
     out = []
@@ -261,6 +264,7 @@ def missing_rows(
                 message=(
                     f"{row_name(table, row, template)}一行未读取：报告有{T.TABLE_NAMES_ZH[table]}，"
                     "但没有读到这一行（不是空白），该行数字缺失，请核对原文"
+                    + (f"（本表有未能识别的行：{'；'.join(unmatched[table])}）" if unmatched and unmatched.get(table) else "")
                 ),
             )
         )

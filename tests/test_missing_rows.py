@@ -32,9 +32,10 @@ def test_row_not_read_is_an_error_and_absent_not_blank(render):
     keys = [f"t3/unable_unclear/{c}" for c in T3_COLS]
     (missing,) = [f for f in report.findings if f.rule == "missing_row"]
     assert (missing.severity, missing.table, missing.row, missing.cells) == ("error", "t3", "unable_unclear", keys)
+    printed = " | ".join(str(spec.figures[k]) for k in keys)
     assert missing.message == (
         "表三“（四）无法提供 / 3.补正后申请内容仍不明确”一行未读取：报告有表三（收到和处理申请），"
-        "但没有读到这一行（不是空白），该行数字缺失，请核对原文"
+        f"但没有读到这一行（不是空白），该行数字缺失，请核对原文（本表有未能识别的行：■■■■ | {printed}）"
     )
     # Absent from the figures contract, not null; every other figure exact.
     rows = report.to_json()["figures"]
