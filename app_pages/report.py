@@ -98,9 +98,10 @@ with guarded():
                 })
                 table(listed, ctx=ctx, query="app_report_findings", key="report_findings",
                       name=f"{source.agency}_{int(source.year)}_核对问题")
-            # The figures long, exactly as stored, for export.
+            # The figures long, exactly as stored, for export; status says 未填报 (printed blank) from 未读取.
             with st.expander(t("export.data")):
-                long = figures[["table", "row", "column", "value"]]
+                long = figures[["table", "row", "column", "value"]].assign(
+                    status=figures["status"].map(lambda s: t(f"status.{s}")))
                 table(long, ctx=ctx, query="report_figures", key="report_figures",
                       name=f"{source.agency}_{int(source.year)}")
             others = db.query("agency_reports", {"agencies": [source.agency]})

@@ -23,6 +23,7 @@ table.gk-report th { font-weight: 600; text-align: center; background: rgba(128,
 table.gk-report td.gk-label { text-align: left; }
 table.gk-report td.gk-num { text-align: right; font-variant-numeric: tabular-nums; min-width: 3.5em; }
 table.gk-report td.gk-blank { color: rgba(128,128,128,0.9); }
+table.gk-report td.gk-unread { color: #d94a57; font-style: italic; }
 table.gk-report td.gk-flag { background: rgba(255, 193, 7, 0.45); outline: 2px solid #d94a57; cursor: help; }
 table.gk-report th.gk-block { text-align: left; }
 </style>
@@ -30,29 +31,37 @@ table.gk-report th.gk-block { text-align: left; }
 
 
 class Cells:
-    """The report's figures by key, and the finding messages naming each cell."""
+    """The report's figures by key, and the finding messages naming each cell.
+
+    A cell the report prints but the parser did not read (status 'unread', or a template cell of the
+    report's format with no row at all) is shown as 未读取 — never as a blank, which means printed empty."""
 
     def __init__(self, figures: pd.DataFrame):
         self.values: dict[str, object] = {}
         self.messages: dict[str, list[str]] = {}
         for row in figures.itertuples(index=False):
             key = f"{row.table}/{row.row}/{row.column}"
-            self.values[key] = row.value
             found = list(row.findings) if row.findings is not None else []
             if found:
                 self.messages[key] = [str(m) for m in found]
+            if getattr(row, "status", None) == "unread":
+                continue
+            self.values[key] = row.value
 
     def has(self, key: str) -> bool:
         return key in self.values
 
     def td(self, key: str) -> str:
-        if key not in self.values:  # not printed by this report (not read): nothing to show
-            return '<td class="gk-num gk-blank"></td>'
-        value = self.values[key]
-        classes = ["gk-num"]
-        text = fmt.num(value)
         tips = []
-        if fmt.missing(value):  # printed blank: not 0, and shown so
+        if key not in self.values:  # a template cell of this report that was not read: not a blank
+            classes = ["gk-num", "gk-unread"]
+            text = t("report.unread")
+            tips.append(t("report.unread_tip"))
+        else:
+            value = self.values[key]
+            classes = ["gk-num"]
+            text = fmt.num(value)
+        if key in self.values and fmt.missing(self.values[key]):  # printed blank: not 0, and shown so
             classes.append("gk-blank")
             text = fmt.BLANK
             tips.append(t("report.blank"))

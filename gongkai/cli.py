@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from gongkai import template as T
@@ -54,6 +55,9 @@ def parse(
     print_report(report, Console())
 
 
+UNREAD = "（未读取）"  # printed by the report but not read: not a blank (see the missing_row finding)
+
+
 def _fmt(v) -> str:
     if v is None:
         return "（空白）"
@@ -68,6 +72,14 @@ def print_report(report: Report, console: Console) -> None:
     console.print(f"[bold]{report.agency or '（未识别单位）'} {report.year or '（未识别年度）'} 年政府信息公开工作年度报告[/]")
     console.print(f"文件：{report.file}　格式：{report.format}　模板：{fmt_name}　读取数字：{len(report.figures)} 个")
     fig = report.figures
+    # The template cells of the tables this report prints: those not read are shown as 未读取, not blank.
+    split = any(k.split("/")[1] in T.T3_OTHER_SPLIT for k in fig) or (
+        report.template == "2021" and "t3/other/total" not in fig)
+    tables = {k.split("/")[0] for k in fig}
+    expected = {k for k in T.figure_keys(report.template, split) if k.split("/")[0] in tables} if report.template else set()
+
+    def cell(key: str) -> str:
+        return _fmt(fig[key]) if key in fig else UNREAD
 
     # 表二
     t2 = RichTable(title=T.TABLE_TITLES["t2"], show_lines=False)
@@ -75,11 +87,11 @@ def print_report(report: Report, console: Console) -> None:
     t2.add_column("项目")
     t2.add_column("数值", justify="right")
     for f in T.FIGURES:
-        if f.table == "t2" and f.key in fig:
+        if f.table == "t2" and (f.key in fig or f.key in expected):
             row_label, col_label = (f.label_2021 or f.label_2019).split(" / ", 1)
             if report.template == "2019" and f.label_2019:
                 row_label, col_label = f.label_2019.split(" / ", 1)
-            t2.add_row(row_label, col_label, _fmt(fig[f.key]))
+            t2.add_row(row_label, col_label, cell(f.key))
     console.print(t2)
 
     # 表三
@@ -89,12 +101,12 @@ def print_report(report: Report, console: Console) -> None:
         t3.add_column(label, justify="right")
     for row in T.T3_ROWS:
         keys = [f"t3/{row.key}/{c}" for c in T.T3_COLUMN_KEYS]
-        if not any(k in fig for k in keys):
+        if not any(k in fig or k in expected for k in keys):
             continue
         label = row.label.split("（区分处理")[0]
         if row.item:
             label = "  " + label
-        t3.add_row(label, *[_fmt(fig.get(k)) for k in keys])
+        t3.add_row(label, *[cell(k) for k in keys])
     console.print(t3)
 
     # 表四
@@ -104,8 +116,8 @@ def print_report(report: Report, console: Console) -> None:
         t4.add_column(label, justify="right")
     for row, label in T.T4_ROWS:
         keys = [f"t4/{row}/{c}" for c in T.T4_COLUMN_KEYS]
-        if any(k in fig for k in keys):
-            t4.add_row(label, *[_fmt(fig.get(k)) for k in keys])
+        if any(k in fig or k in expected for k in keys):
+            t4.add_row(label, *[cell(k) for k in keys])
     console.print(t4)
 
     errors = [f for f in report.findings if f.severity == "error"]
@@ -116,7 +128,8 @@ def print_report(report: Report, console: Console) -> None:
     console.print(f"核对结果：[red]{len(errors)} 个错误[/]，[yellow]{len(warnings)} 个提示[/]")
     for f in errors + warnings:
         tag = "[red]错误[/]" if f.severity == "error" else "[yellow]提示[/]"
-        console.print(f"{tag} [{f.rule}] {f.message}", highlight=False)
+        # escaped: "[missing_row]" (and any bracket a report's text holds) is text, not Rich markup
+        console.print(f"{tag} {escape('[' + f.rule + ']')} {escape(f.message)}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - the console script

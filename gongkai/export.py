@@ -2,7 +2,9 @@
 (Parquet partitioned Hive-style by year and province, which Spark, Trino or DuckDB read as they are).
 
 Columns, in this order: agency, province, city, county, year, template, table, row, column, value, source_file,
-is_demo (true = 模拟数据, generated rather than published by the agency).
+is_demo (true = 模拟数据, generated rather than published by the agency), status: 已填报 (a value), 未填报 (printed
+blank: value empty, which is not 0) or 未读取 (a cell the report prints that the parser could not read, named by a
+missing_row, unreadable_row or ambiguous_cells finding: value empty, and not a blank either).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 import duckdb
 
 COLUMNS = ("agency", "province", "city", "county", "year", "template", "table", "row", "column", "value",
-           "source_file", "is_demo")
+           "source_file", "is_demo", "status")
+# The findings whose cells were printed but not read: their cells are exported as 未读取 rows.
+UNREAD_RULES = ("missing_row", "unreadable_row", "ambiguous_cells")
 FORMATS = ("csv", "xlsx", "parquet")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
 
@@ -49,13 +53,37 @@ class Filters:
         return "；".join(parts) or "无（全部数据）"
 
 
-# The figures, long, with their report's agency and region. Parameters bound, never formatted in.
-_FIGURES_SQL = """
+# The figures, long, with their report's agency and region, and the cells not read (from the findings that
+# name them; the ENUM casts keep the template's order). Parameters bound, never formatted in.
+_FIGURES_SQL = f"""
+WITH unread_keys AS (
+    SELECT DISTINCT report_id, unnest(cells) AS cell
+    FROM findings
+    WHERE report_id IS NOT NULL AND rule IN {UNREAD_RULES}
+),
+unread AS (
+    SELECT u.report_id,
+           TRY_CAST(split_part(u.cell, '/', 1) AS figure_table) AS "table",
+           TRY_CAST(split_part(u.cell, '/', 2) AS figure_row) AS "row",
+           TRY_CAST(split_part(u.cell, '/', 3) AS figure_column) AS "column"
+    FROM unread_keys u
+),
+cells AS (
+    SELECT report_id, "table", "row", "column", value,
+           CASE WHEN value IS NULL THEN '未填报' ELSE '已填报' END AS status
+    FROM figures
+    UNION ALL
+    SELECT u.report_id, u."table", u."row", u."column", CAST(NULL AS DOUBLE), '未读取'
+    FROM unread u
+    LEFT JOIN figures x
+        ON x.report_id = u.report_id AND x."table" = u."table" AND x."row" = u."row" AND x."column" = u."column"
+    WHERE x.report_id IS NULL AND u."table" IS NOT NULL AND u."row" IS NOT NULL AND u."column" IS NOT NULL
+)
 SELECT
     a.name AS agency, g.province, g.city, g.county, r.year, r.template::VARCHAR AS template,
     f."table"::VARCHAR AS "table", f."row"::VARCHAR AS "row", f."column"::VARCHAR AS "column", f.value,
-    r.source_file, r.is_demo
-FROM figures f
+    r.source_file, r.is_demo, f.status
+FROM cells f
 JOIN reports r USING (report_id)
 JOIN agencies a USING (agency_id)
 LEFT JOIN regions g ON g.adcode = a.adcode
@@ -145,7 +173,8 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, out: Path, filters: Filters, db_
         ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")),
         ("行数", rows),
         ("列说明", "table/row/column 为模板中的表、行、列代码（见 tests/fixtures/spec_figures.csv）；"
-                 "value 为空表示报告中该格空白（未填报），不等于 0"),
+                 "value 为空时看 status：未填报 = 报告中该格空白，不等于 0；"
+                 "未读取 = 报告印有该格但未能读取（见核对问题），也不是空白"),
         ("is_demo", "true 表示模拟数据（演示用生成的报告），不是单位公开发布的数据"),
     ):
         notes.append(list(line))

@@ -60,6 +60,9 @@ class Mapped:
     tables_found: set[str] = field(default_factory=set)
     other_split: bool | None = None
     findings: list[Finding] = field(default_factory=list)
+    # Rows of a table that print numbers under a label no template row matches, as printed ("■■ | 1 | 0"),
+    # by table: what was seen, for the message of a row found missing in that table.
+    unmatched: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -154,8 +157,33 @@ def _row_table(joined: str) -> str | None:
 
 
 _T3_HEADER_WORDS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "申请人情况")
+_T2_BLOCK_MARK = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
 _GROUP_MARK = re.compile(r"\(([一二三四五六七])\)")
 _ITEM_MARK = re.compile(r"^(\d{1,2})[.．、,，]?")
+
+
+_T3_SECTION_THREE = normalize_label(T.T3_SECTIONS["三"])
+
+
+@lru_cache(maxsize=1 << 14)  # the same few dozen labels recur in every report
+def _own_label(label: str) -> str:
+    """The words that name a 表三 row itself, without the parents a flattened cell carries in front.
+
+    Converters and crawlers join merged label cells into one: "三、本年度办理结果(三)不予公开1.属于国家秘密"
+    is the item 1 of group （三）.  The template's numbering is the structure: what follows the last group
+    mark, less that group's own words, is the row's own label ("" when the cell is the group itself)."""
+    found = list(_GROUP_MARK.finditer(label))
+    if not found:
+        # The section carried without the group ("三、本年度办理结果 3.其他"): the item follows the section.
+        return label[len(_T3_SECTION_THREE):] if label.startswith(_T3_SECTION_THREE) else label
+    own = label[found[-1].end():]
+    for phrase in T.T3_GROUP_PHRASES[found[-1].group(1)]:
+        if own.startswith(phrase):
+            own = own[len(phrase):]
+            break
+    if own.startswith("(") and ")" in own:
+        own = own[own.index(")") + 1:]  # （二）部分公开（区分处理的，只计这一情形…）: the group's own note
+    return own
 
 
 class _Mapper:
@@ -165,6 +193,7 @@ class _Mapper:
         self.group: str | None = None
         self.t2_columns: list[str] = []
         self.t2_column_spans: list[tuple[int, int]] = []
+        self.t2_block: str | None = None  # the 第二十条 item of the block being read: "五"
         self.t4_pending: list[Value] = []
         self.seen_rows: dict[tuple[str, str], int] = {}
         self.format_votes = {"2019": 0, "2021": 0}
@@ -183,16 +212,25 @@ class _Mapper:
         """Store a row's values under `columns`, or say the row could not be read."""
         vals = _fit(row.values, len(columns))
         if vals is None:
-            self.unreadable(table, row.labels[-1], row, len(columns))
+            self.unreadable(table, row.labels[-1], row, len(columns), [f"{table}/{key}/{c}" for c in columns])
             return
         self.put(table, key, list(columns), vals)
 
-    def unreadable(self, table: str, what: str, row: _Row, expected: int) -> None:
+    def seen_unmatched(self, table: str, row: _Row) -> None:
+        seen = self.out.unmatched.setdefault(table, [])
+        if len(seen) < 3:  # enough to show what the labels look like
+            seen.append(" | ".join(c for c in row.raw if c))
+
+    def unreadable(self, table: str, what: str, row: _Row, expected: int, cells: list[str]) -> None:
+        """The row was found but its cells could not be placed: its figures stay absent (not blank),
+        and `cells` names them so that no other finding calls them missing or blank."""
         self.out.findings.append(
             Finding(
                 rule="unreadable_row",
                 severity="error",
                 table=table,
+                row=cells[0].split("/")[1] if len({c.split("/")[1] for c in cells}) == 1 else None,
+                cells=cells,
                 message=(
                     f"{T.TABLE_NAMES_ZH[table]}“{what}”一行应有 {expected} 个数值单元格，"
                     f"实际读到 {len(row.values)} 个（{' | '.join(row.raw)}），该行未能读取"
@@ -204,17 +242,17 @@ class _Mapper:
     def t2_row(self, row: _Row) -> None:
         joined = "".join(row.labels)
         numeric = [v for is_val, v in row.values if is_val]
+        block = _T2_BLOCK_MARK.search(joined)
+        if block:
+            # A block's title (第二十条第（五）项): the columns of the block above end here, so a block
+            # whose header cannot be read is never read with another block's (or table's) columns.
+            self.t2_block = block.group(1)
+            self.t2_columns, self.t2_column_spans = [], []
         if not row.values or not any(v is not None for v in numeric) and not any(
             _has(joined, r.phrases) for r in T.T2_ROWS
         ):
             # A header row: which columns the block below prints, in order.
-            cols, spans = [], []
-            for label, span in zip(row.labels, row.label_spans):
-                for col in T.T2_COLUMNS:
-                    if _has(label, col.phrases):
-                        cols.append(col.key)
-                        spans.append(span)
-                        break
+            cols, spans = self._t2_header(row)
             if cols:
                 self.t2_columns = cols
                 self.t2_column_spans = spans
@@ -231,17 +269,49 @@ class _Mapper:
         if spec is None:
             spec = next((r for r in T.T2_ROWS if _has(joined, r.phrases)), None)
         if spec is None or not self.t2_columns:
+            if numeric and any(v is not None for v in numeric):
+                self.seen_unmatched("t2", row)
             return
         vals = self._t2_by_position(row)
         if vals is None:
             vals = _fit(row.values, len(self.t2_columns))
         if vals is None:
-            self.unreadable("t2", label, row, len(self.t2_columns))
+            cells = [f"t2/{spec.key}/{c}" for c in self.t2_columns if (spec.key, c) in T.T2_CELLS]
+            cells = cells or [f"t2/{r}/{c}" for r, c in T.T2_CELLS if r == spec.key]
+            self.unreadable("t2", label, row, len(self.t2_columns), cells)
             return
         cols = [c for c in self.t2_columns]
         keep = [(c, v) for c, v in zip(cols, vals) if (spec.key, c) in T.T2_CELLS]
         if keep:
             self.put("t2", spec.key, [c for c, _ in keep], [v for _, v in keep])
+
+    def _t2_header(self, row: _Row) -> tuple[list[str], list[tuple[int, int]]]:
+        """The columns a 表二 header row names, in order.  A header cell whose words match no column
+        (a glyph the PDF maps to nothing, a variant wording) is placed by the template: the block's
+        columns, in either format, that agree with every cell that was recognised."""
+        cols: list[str | None] = []
+        spans: list[tuple[int, int]] = []
+        for i, (label, span) in enumerate(zip(row.labels, row.label_spans)):
+            col = next((c.key for c in T.T2_COLUMNS if _has(label, c.phrases)), None)
+            if col is None and (i == 0 or _has(label, ("信息内容", "第二十条"))):
+                continue  # the row-label column's header, or the block's title
+            cols.append(col)
+            spans.append(span)
+        if None not in cols or not any(cols):
+            known = [(c, s) for c, s in zip(cols, spans) if c is not None]
+            return [c for c, _ in known], [s for _, s in known]
+        fits = {
+            block_cols
+            for fmt_blocks in T.T2_BLOCKS.values()
+            for title, _, block_cols in fmt_blocks
+            if (self.t2_block is None or normalize_label(title).endswith(f"({self.t2_block})项"))
+            and len(block_cols) == len(cols)
+            and all(c is None or c == b for c, b in zip(cols, block_cols))
+        }
+        if len(fits) == 1:
+            return list(next(iter(fits))), spans
+        known = [(c, s) for c, s in zip(cols, spans) if c is not None]
+        return [c for c, _ in known], [s for _, s in known]
 
     def _t2_by_position(self, row: _Row) -> list[Value] | None:
         """Values placed under the header cell whose columns hold them.  表二 blocks have fewer
@@ -277,7 +347,8 @@ class _Mapper:
             return "carried_forward"
         marks = _GROUP_MARK.findall(joined)
         group = marks[-1] if marks else None
-        item_match = _ITEM_MARK.match(last)
+        own = _own_label(last)
+        item_match = _ITEM_MARK.match(own)
         item = int(item_match.group(1)) if item_match else 0
         if group is None and not item:
             # A group label printed without its （N） numbering.
@@ -291,7 +362,7 @@ class _Mapper:
             # Identify by number inside the current group; prefer a phrase match of the same group
             # when the number and the wording disagree (the wording is what a human reads).
             candidates = [r for r in T.T3_ROWS if r.group == self.group and r.item]
-            by_phrase = [r for r in candidates if _has(last, r.phrases)]
+            by_phrase = [r for r in candidates if _has(own, r.phrases)]
             by_number = [r for r in candidates if r.item == item]
             if len(by_phrase) == 1:
                 return by_phrase[0].key
@@ -299,6 +370,11 @@ class _Mapper:
                 return by_number[0].key
             return None
         if group:
+            if own:
+                # The group mark and then an item's words without its number ("(三)不予公开属于国家秘密").
+                hits = [r for r in T.T3_ROWS if r.group == group and r.item and _has(own, r.phrases)]
+                if len(hits) == 1:
+                    return hits[0].key
             if group == "六":
                 return "other"
             # （三）（四）（五） have no row of their own: their items follow.
@@ -318,6 +394,8 @@ class _Mapper:
             return
         key = self.t3_row_key(row)
         if key is None:
+            if any(v is not None for is_val, v in row.values if is_val):
+                self.seen_unmatched("t3", row)
             return
         if key in T.T3_OTHER_SPLIT:
             self.out.other_split = True
@@ -352,7 +430,10 @@ class _Mapper:
         if len(self.t4_pending) >= n * len(T.T4_ROWS):
             vals = _fit([(True, v) for v in self.t4_pending], n * len(T.T4_ROWS))
             if vals is None:
-                self.unreadable("t4", "数值行", _Row([], [(True, v) for v in self.t4_pending], []), 15)
+                self.unreadable(
+                    "t4", "数值行", _Row([], [(True, v) for v in self.t4_pending], []), n * len(T.T4_ROWS),
+                    [f"t4/{r}/{c}" for r, _ in T.T4_ROWS for c in T.T4_COLUMN_KEYS],
+                )
             else:
                 for i, (rkey, _) in enumerate(T.T4_ROWS):
                     self.put("t4", rkey, list(T.T4_COLUMN_KEYS), vals[i * n : (i + 1) * n])

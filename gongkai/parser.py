@@ -80,7 +80,12 @@ def parse_bytes(data: bytes, name: str = "") -> Report:
         raise ReadError(f"文件无法解析（{type(exc).__name__}），可能已损坏或格式不受支持") from exc
     try:
         mapped = map_document(doc)
-        checked = rules.check(mapped.figures, mapped.tables_found) if mapped.tables_found else []
+        checked = []
+        if mapped.tables_found:
+            accounted = {k for f in mapped.findings for k in f.cells}
+            checked = rules.missing_rows(
+                mapped.figures, mapped.template, mapped.tables_found, mapped.other_split, accounted, mapped.unmatched
+            ) + rules.check(mapped.figures, mapped.tables_found)
     except Exception as exc:  # as above: one line for the user, the cause kept for the maintainer
         raise ReadError(f"文件无法解析（{type(exc).__name__}，读取表格时出错），请把此文件反馈给维护者") from exc
     if not mapped.tables_found:

@@ -14,6 +14,7 @@ the blanks are listed in one `blank_cells` warning per rule, so the supervisor k
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai import template as T
 from gongkai.report import Finding, Value
@@ -26,6 +27,7 @@ RULE_NAMES_ZH = {
     "t4_rows": "表四 复议诉讼合计（维持+纠正+其他+尚未审结=总计）",
     "blank_cells": "空白单元格无法核对",
     "missing_table": "缺少表格",
+    "missing_row": "模板行未读取",
 }
 
 _T3_COL_ZH = dict(T.T3_COLUMNS)
@@ -113,8 +115,10 @@ def _fmt(v: float) -> str:
 
 
 def check(figures: dict[str, Value], tables_present: set[str] | None = None) -> list[Finding]:
-    """Every finding of the in-report rules for these figures (key → value, None = blank;
-    a key absent from `figures` is a cell the report does not print, treated as blank)."""
+    """Every finding of the in-report rules for these figures (key → value, None = printed blank).
+
+    A key an equation names but `figures` lacks is a cell that was not read (its row is reported by
+    `missing_rows` or `unreadable_row`): unknown like a blank, but never called blank (未填报)."""
     findings: list[Finding] = []
     blanks: dict[str, list[str]] = {}
     for inst in equations(figures):
@@ -132,8 +136,9 @@ def check(figures: dict[str, Value], tables_present: set[str] | None = None) -> 
         else:
             holds = rsum <= lsum
         if holds:
-            if left_blank or right_blank:
-                blanks.setdefault(inst.rule, []).extend(left_blank + right_blank)
+            printed_blank = [k for k in left_blank + right_blank if k in figures]
+            if printed_blank:
+                blanks.setdefault(inst.rule, []).extend(printed_blank)
             continue
         findings.append(_finding(inst, figures, lsum, rsum, left_blank + right_blank))
     for rule, cells in blanks.items():
@@ -169,7 +174,8 @@ def _finding(inst: Equation, figures: dict[str, Value], lsum: float, rsum: float
         for k in keys:
             v = figures.get(k)
             # A per-row instance names its cells by column, a per-column one by row.
-            parts.append(f"{_short(k, by_column=inst.row is not None)}（{'空白' if v is None else _fmt(v)}）")
+            shown = "未读取" if k not in figures else "空白" if v is None else _fmt(v)
+            parts.append(f"{_short(k, by_column=inst.row is not None)}（{shown}）")
         return " + ".join(parts)
 
     table_zh = "表三" if inst.table == "t3" else "表四"
@@ -179,7 +185,8 @@ def _finding(inst: Equation, figures: dict[str, Value], lsum: float, rsum: float
         f"而 {side(inst.right)} = {_fmt(rsum)}，相差 {_fmt(abs(diff))}"
     )
     if blank:
-        message += "（即使空白单元格填入任何非负数也无法相等）"
+        what = "空白单元格" if all(k in figures for k in blank) else "空白或未读取的单元格"
+        message += f"（即使{what}填入任何非负数也无法相等）"
     return Finding(
         rule=inst.rule,
         severity="error",
@@ -200,3 +207,65 @@ def _short(key: str, by_column: bool) -> str:
     if by_column:
         return _T3_COL_ZH[col]
     return _T3_ROW_ZH[row].split("（区分处理")[0]
+
+
+def row_name(table: str, row: str, fmt: str | None = None) -> str:
+    """A template row as a supervisor names it: 表三“（四）无法提供 / 2.没有现成信息需要另行制作”."""
+    if table == "t3":
+        spec = T.T3_ROW_BY_KEY[row]
+        label = f"{T.T3_GROUPS[spec.group]} / {spec.label}" if spec.item else spec.label
+        return f"表三“{label.split('（区分处理')[0]}”"
+    if table == "t4":
+        return f"表四“{_T4_ROW_ZH[row]}”"
+    spec2 = next(r for r in T.T2_ROWS if r.key == row)
+    return f"表二“{(spec2.label_2019 if fmt == '2019' else spec2.label_2021) or spec2.label_2019}”"
+
+
+@lru_cache(maxsize=None)  # per report; the answer depends on two flags only
+def _template_rows(template: str, other_split: bool | None) -> tuple[tuple[str, str, list[str]], ...]:
+    """(table, row, the row's figure keys) of every row the template prints, in the template's order."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for key in T.figure_keys(template, other_split=other_split):
+        table, row, _ = key.split("/")
+        rows.setdefault((table, row), []).append(key)
+    return tuple((table, row, keys) for (table, row), keys in rows.items())
+
+
+def missing_rows(
+    figures: dict[str, Value],
+    template: str | None,
+    tables_present: set[str],
+    other_split: bool | None = None,
+    accounted: set[str] | frozenset[str] = frozenset(),
+    unmatched: dict[str, list[str]] | None = None,
+) -> list[Finding]:
+    """`missing_row`: a row the template prints in a table the report prints, of which no cell was read.
+
+    Such a row is never shown as blank: blank means printed empty (未填报).  Its figures stay absent
+    and this error names it.  Cells in `accounted` are already named by another finding
+    (`unreadable_row`, a run-together row left ambiguous), so their rows are not reported twice.
+    `unmatched` holds, by table, rows printed with numbers under labels no template row matches: the
+    message quotes them, since the missing row is often one of them."""
+    if template is None:
+        return []
+    out = []
+    for table, row, keys in _template_rows(template, other_split):
+        if table not in tables_present:
+            continue
+        if any(k in figures or k in accounted for k in keys):
+            continue
+        out.append(
+            Finding(
+                rule="missing_row",
+                severity="error",
+                table=table,
+                row=row,
+                cells=keys,
+                message=(
+                    f"{row_name(table, row, template)}一行未读取：报告有{T.TABLE_NAMES_ZH[table]}，"
+                    "但没有读到这一行（不是空白），该行数字缺失，请核对原文"
+                    + (f"（本表有未能识别的行：{'；'.join(unmatched[table])}）" if unmatched and unmatched.get(table) else "")
+                ),
+            )
+        )
+    return out

@@ -276,9 +276,13 @@ def _recover_t3(text: str, start: int, stop: int, out: Recovered) -> None:
             continue
         found.append(_Found(key, hit[0], hit[1]))
         pos = hit[1]
-    if not found:
-        return
     runs = _runs(text, found, stop)
+    # A label with no digits after it is a row not read (a stray label, or a row whose cells did not
+    # come through), not a row of run-together cells: it stays absent and the mapper reports it.
+    kept = [(f, run) for f, run in zip(found, runs) if run.strip()]
+    if not kept:
+        return
+    found, runs = [f for f, _ in kept], [run for _, run in kept]
     cols = T.T3_COLUMN_KEYS
     candidates: dict[str, list[list[Value]]] = {}
     for f, run in zip(found, runs):

@@ -30,7 +30,8 @@ def database_figures(db: Path, where: str = "true") -> list[tuple]:
     """The figures as the database holds them, in the export's columns."""
     sql = (
         "SELECT a.name, g.province, g.city, g.county, r.year, r.template::VARCHAR, f.\"table\"::VARCHAR,"
-        " f.\"row\"::VARCHAR, f.\"column\"::VARCHAR, f.value, r.source_file, r.is_demo"
+        " f.\"row\"::VARCHAR, f.\"column\"::VARCHAR, f.value, r.source_file, r.is_demo,"
+        " CASE WHEN f.value IS NULL THEN '未填报' ELSE '已填报' END"
         " FROM figures f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)"
         f" LEFT JOIN regions g USING (adcode) WHERE {where}"
     )
@@ -58,12 +59,12 @@ def test_csv_header_bytes_and_round_trip(db, tmp_path):
     assert export(db, "csv", out) == 200 + 198 + 200 + 198
     data = out.read_bytes()
     assert data.startswith(
-        b"\xef\xbb\xbfagency,province,city,county,year,template,table,row,column,value,source_file,is_demo\n")
+        b"\xef\xbb\xbfagency,province,city,county,year,template,table,row,column,value,source_file,is_demo,status\n")
     # whole numbers are written as printed; money keeps its decimals; a blank cell stays empty
     text = data.decode("utf-8-sig")
-    assert "平潭综合实验区,福建省,福州市,平潭县,2019,2019,t2,procurement,amount,75394432.52,pingtan_2019.html,false" in text
-    assert "平潭综合实验区,福建省,福州市,平潭县,2022,2021,t3,new_received,total,74,pingtan_2022.html,false" in text
-    assert "上海市人民政府办公厅,上海市,上海市,,2019,2019,t3,granted,total,,shanghai_bgt_2019.html,false" in text
+    assert "平潭综合实验区,福建省,福州市,平潭县,2019,2019,t2,procurement,amount,75394432.52,pingtan_2019.html,false,已填报" in text
+    assert "平潭综合实验区,福建省,福州市,平潭县,2022,2021,t3,new_received,total,74,pingtan_2022.html,false,已填报" in text
+    assert "上海市人民政府办公厅,上海市,上海市,,2019,2019,t3,granted,total,,shanghai_bgt_2019.html,false,未填报" in text
     frame = pd.read_csv(out, encoding="utf-8-sig", dtype={"template": str}, keep_default_na=False,
                         na_values={"value": [""], "county": [""]})
     assert tuple(frame.columns) == COLUMNS

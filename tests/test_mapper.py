@@ -103,6 +103,31 @@ def test_label_variants(key, label):
     assert len(r.figures) == 200
 
 
+@pytest.mark.parametrize(
+    "key,label",
+    [
+        ("denied_secret", "三、本年度办理结果 （三）不予公开1.属于国家秘密"),  # the issue's own examples
+        ("unable_need_create", "（四）无法提供2.没有现成信息需要另行制作"),
+        ("unable_need_create", "三、本年度办理结果（四）无法提供 2. 没有现成信息需要另行制作"),
+        ("other_fee_unpaid", "（六）其他处理2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        ("denied_third_party", "（三）不予公开 保护第三方合法权益"),  # the item's number left out
+        ("partial", "三、本年度办理结果（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+        ("granted", "三、本年度办理结果 （一）予以公开"),
+        ("other_other", "三、本年度办理结果 3.其他"),  # the section without the group: the group read above
+    ],
+)
+def test_label_carrying_its_parents_in_one_cell(key, label):
+    """A converter joined the merged label cells of a row into its first cell; the other two are empty."""
+    values = {key: [1, 0, 0, 0, 0, 0, 1]}
+    rows = t3_rows(values=values)
+    index = 2 + [r.key for r in T3_ROWS if r.key != "other"].index(key)
+    rows[index] = md_row(label, "", "", 1, 0, 0, 0, 0, 0, 1)
+    r = parse_bytes(report_md(rows), "x.md")
+    assert r.figures[f"t3/{key}/natural_person"] == 1
+    assert len(r.figures) == 200
+    assert not [f for f in r.findings if f.rule == "unreadable_row"]
+
+
 def test_other_printed_as_one_row_in_2021_format():
     r = parse_bytes(report_md(t3_rows(one_other_row=True)), "x.md")
     assert r.template == "2021"

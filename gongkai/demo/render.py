@@ -63,7 +63,11 @@ class ReportSpec:
     a key the format prints but `figures` lacks, or maps to None, is printed as a blank cell.
 
     `other_split` (2021 format only) prints （六）其他处理 as the template's three rows (True) or as
-    one row (False); None means the template's own layout (three rows in 2021, one in 2019)."""
+    one row (False); None means the template's own layout (three rows in 2021, one in 2019).
+
+    `flat_labels` (None = the template's three merged label columns) prints 表三 as converters and
+    crawlers flatten it: one label cell per row carrying its parents, joined by this string
+    ("三、本年度办理结果 （三）不予公开 1.属于国家秘密" with " ", run together with "")."""
 
     agency: str
     year: int
@@ -73,6 +77,7 @@ class ReportSpec:
     other_split: bool | None = None
     problems: list[str] = field(default_factory=lambda: list(DEFAULT_PROBLEMS))
     other_matters: list[str] = field(default_factory=lambda: list(DEFAULT_OTHER_MATTERS))
+    flat_labels: str | None = None
 
     def __post_init__(self) -> None:
         if self.template not in TEMPLATES:
@@ -187,10 +192,12 @@ def t2_grid(spec: ReportSpec) -> Grid:
 
 def t3_grid(spec: ReportSpec) -> Grid:
     """表三: three label columns (section, group, item) and the seven applicant columns."""
-    grid = Grid(10, (12.0, 24.0, 52.0) + (13.0,) * 7)
     printed = {k.split("/")[1] for k in spec.keys if k.startswith("t3/")}
     rows = [r for r in T.T3_ROWS if r.key in printed]
     org_columns = [label for key, label in T.T3_COLUMNS if key not in ("natural_person", "total")]
+    if spec.flat_labels is not None:
+        return _t3_flat_grid(spec, rows, org_columns, spec.flat_labels)
+    grid = Grid(10, (12.0, 24.0, 52.0) + (13.0,) * 7)
     grid.add_row([_label(T3_NOTE, 3, 3), _label("申请人情况", colspan=7)])
     grid.add_row([_label("自然人", 2), _label("法人或其他组织", colspan=5), _label("总计", 2)])
     grid.add_row([_label(label) for label in org_columns])
@@ -210,6 +217,22 @@ def t3_grid(spec: ReportSpec) -> Grid:
                     labels.append(_label(T.T3_GROUPS[row.group], group_size))
                 labels.append(_label(row.label))
         grid.add_row(labels + [_value(spec, f"t3/{row.key}/{col}") for col, _ in T.T3_COLUMNS])
+    return grid
+
+
+def _t3_flat_grid(spec: ReportSpec, rows: list[T.T3Row], org_columns: list[str], joiner: str) -> Grid:
+    """表三 with one label column: each row's label cell carries its section and group labels too, as
+    a merged-cell table comes out of a converter that repeats a merged label into every row it spans
+    and joins a row's label cells into one."""
+    grid = Grid(8, (88.0,) + (13.0,) * 7)
+    grid.add_row([_label(T3_NOTE, 3), _label("申请人情况", colspan=7)])
+    grid.add_row([_label("自然人", 2), _label("法人或其他组织", colspan=5), _label("总计", 2)])
+    grid.add_row([_label(label) for label in org_columns])
+    for row in rows:
+        parts = [row.label]
+        if row.section == "三":
+            parts = [T.T3_SECTIONS["三"]] + ([T.T3_GROUPS[row.group]] if row.item else []) + parts
+        grid.add_row([_label(joiner.join(parts))] + [_value(spec, f"t3/{row.key}/{col}") for col, _ in T.T3_COLUMNS])
     return grid
 
 
