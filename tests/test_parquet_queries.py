@@ -26,6 +26,7 @@ NOT_COMPARED = {
     "app_report_findings": "findings are not part of the Parquet export",
     "app_findings_by_agency": "findings are not part of the Parquet export",
     "app_findings_by_rule": "findings are not part of the Parquet export",
+    "summary_rule_breaks": "findings are not part of the Parquet export",
 }
 # Columns that are one database's own (ids, adcodes, file provenance) or come from findings.
 DATABASE_ONLY = {"report_id", "agency_id", "adcode", "format", "sha256", "ingested_at", "errors", "warnings",
@@ -109,7 +110,10 @@ def test_the_export_holds_every_figure(both):
 @pytest.mark.parametrize("name", [n for n in store.query_names() if n not in NOT_COMPARED])
 def test_query_answers_the_same_over_parquet(both, name):
     con, parquet, _ = both
+    answered = False
     for filters in _filters(con):
+        if name.startswith("summary_") and filters.get("year") is None:
+            filters = {**filters, "year": 2022}  # a 汇总 is of one year: $year is required
         if "report_id" in store.query_parameters(store.load_query(name)):
             # one report: the same agency-year on both sides, each under its own id
             agency, year, db_id = con.execute(
@@ -122,9 +126,12 @@ def test_query_answers_the_same_over_parquet(both, name):
             expected = store.run_query(con, name, filters)
             got = store.run_query(parquet, name, filters)
         assert list(got.columns) == list(expected.columns)
-        assert len(expected) > 0 or name == "app_report_source", (name, filters)
+        # agencies missing a year are not in every province: an empty list is an answer there
+        assert len(expected) > 0 or name in ("app_report_source", "summary_missing"), (name, filters)
+        answered = answered or len(expected) > 0
         pd.testing.assert_frame_equal(_comparable(got), _comparable(expected), check_dtype=False,
                                       obj=f"{name} {filters}")
+    assert answered or name == "app_report_source", name
 
 
 def test_not_compared_names_real_files():
