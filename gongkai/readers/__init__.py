@@ -15,7 +15,8 @@ from gongkai.readers.encoding import decode_text
 
 
 def sniff_format(data: bytes) -> str:
-    """Which reader fits these bytes: pdf, docx, html, markdown or text."""
+    """Which reader fits these bytes: pdf, docx, doc, html, markdown or text ("ole" for a compound file
+    that holds no Word document, "zip" for a zip that is not a DOCX)."""
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -28,7 +29,10 @@ def sniff_format(data: bytes) -> str:
             pass
         return "zip"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "ole"  # legacy .doc/.xls: not supported
+        # An OLE2 compound file: Word 97–2003 .doc and WPS .wps hold a WordDocument stream (its name is
+        # UTF-16 in the directory); .xls, .ppt, Works files and encrypted .docx do not.  The doc reader
+        # refuses those by name.
+        return "doc"
     sample = data[:200_000].lower()
     if b"<table" in sample or b"<html" in sample or b"<!doctype html" in sample or b"<td" in sample:
         return "html"
@@ -40,12 +44,6 @@ def sniff_format(data: bytes) -> str:
     if pipe_rows >= 3 and any(set(ln.replace("|", "").replace(":", "").strip()) <= {"-", " "} for ln in lines if ln.startswith("|")):
         return "markdown"
     return "text"
-
-
-# Word and Excel save a password-protected .docx/.xlsx as an OLE compound file holding the encrypted zip
-# in a stream named EncryptedPackage (names are UTF-16 in the file's directory): without this check it
-# would be called a legacy .doc.
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
 def read_document(data: bytes) -> Document:
@@ -63,12 +61,10 @@ def read_document(data: bytes) -> Document:
         from gongkai.readers import markdown as reader
     elif fmt == "text":
         from gongkai.readers import text as reader
-    elif fmt == "ole":
-        if _ENCRYPTED_PACKAGE in data:
-            raise ReadError("文件已加密（需要密码才能打开），无法读取，请提供未加密的文件")
-        raise ReadError("这是旧版 Word/Excel（.doc/.xls）文件，暂不支持，请另存为 .docx 或 PDF 后再导入")
+    elif fmt == "doc":
+        from gongkai.readers import doc as reader
     else:
-        raise ReadError("无法识别的文件格式（支持：文本、Markdown、HTML、DOCX、PDF）")
+        raise ReadError("无法识别的文件格式（支持：文本、Markdown、HTML、DOCX、DOC、WPS、PDF）")
     doc = reader.read(data)
     doc.format = fmt
     return doc
