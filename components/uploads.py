@@ -21,9 +21,9 @@ from gongkai.parser import max_file_bytes
 from gongkai.readers import sniff_format
 
 UPLOAD_DIR_ENV = "GONGKAI_UPLOAD_DIR"
-UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "pdf"]
+UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "doc", "wps", "pdf"]
 # The suffix a stored file gets is the one of its content (a PDF sent as "x.html" is saved as x.pdf).
-SUFFIX_OF_FORMAT = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "markdown": ".md", "text": ".txt"}
+SUFFIX_OF_FORMAT = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html", "markdown": ".md", "text": ".txt"}
 MAX_STEM_CHARS = 80
 # Letters and digits of any script (Chinese names stay readable) and a few harmless separators.
 _UNSAFE = re.compile(r"[^\w\-（）()]+", re.UNICODE)
@@ -58,10 +58,18 @@ def check_content(data: bytes) -> str | None:
     if not data.strip():
         return "文件为空，未保存"
     fmt = sniff_format(data)
-    if fmt == "ole":
-        return "这是旧版 Word/Excel（.doc/.xls）文件，暂不支持，请另存为 .docx 或 PDF 后再上传"
+    if fmt == "doc":
+        # Every OLE file looks alike by its first bytes: an .xls, an encrypted file or a damaged .doc is
+        # refused here, unsaved, with the reader's reason (reading a .doc takes milliseconds).
+        from gongkai.document import ReadError
+        from gongkai.readers import read_document
+
+        try:
+            read_document(data)
+        except ReadError as err:
+            return f"{err}，未保存"
     if fmt not in SUFFIX_OF_FORMAT:
-        return "文件内容不是支持的格式（文本、Markdown、HTML、DOCX、PDF），未保存"
+        return "文件内容不是支持的格式（文本、Markdown、HTML、DOCX、DOC/WPS、PDF），未保存"
     return None
 
 

@@ -6,8 +6,8 @@ Inputs: random bytes (alone and behind each format's signature, so every reader 
 rendered reports truncated and corrupted (bytes, and the XML inside a DOCX), HTML mutated with table
 markup, table cells rewritten with the template's labels and random spans, HTML without tables, absurdly
 wide and deep tables, PDFs ruled like graph paper, JavaScript with literals left open, absurd numbers,
-mixed and wrong encodings (of the content and of file names), DOCX zip bombs and a PDF without a text
-layer (a scan).  The fixed inputs that once hung or crashed are kept here as regression tests.
+mixed and wrong encodings (of the content and of file names), DOCX zip bombs, a PDF without a text
+layer (a scan), and .doc files whose compound file is intact but whose Word streams are damaged.  The fixed inputs that once hung or crashed are kept here as regression tests.
 
 Run with `-s` to see how many inputs each reader got (`FUZZ_COUNTS`); FUZZ_EXAMPLES=1000 hunts longer."""
 
@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai import template as T
+from gongkai.demo.msdoc import compound_file, render_doc
 from gongkai.demo.render import random_report, render_docx, render_html, render_markdown, render_pdf, render_text
 from gongkai.document import ReadError
 from gongkai.parser import parse_bytes
@@ -61,6 +62,8 @@ SAMPLES = {
     "pdf": render_pdf(SPEC),
     "html_gbk": render_html(SPEC, encoding="gbk"),
     "markdown": render_markdown(SPEC),
+    "doc_real": (FIXTURES / "word97" / "pingtan_2022.doc").read_bytes(),  # saved by LibreOffice
+    "doc": render_doc(SPEC),
 }
 
 
@@ -218,6 +221,41 @@ def test_html_with_damaged_tables(edits):
         at = int(len(page) * where)
         page = page[:at] + piece + page[at + cut:]
     parse_or_refuse(page.encode("utf-8"))
+
+
+def doc_streams(data: bytes) -> dict[str, bytes]:
+    import olefile
+
+    ole = olefile.OleFileIO(data)
+    try:
+        return {"/".join(name): ole.openstream(name).read() for name in ole.listdir()}
+    finally:
+        ole.close()
+
+
+DOC_STREAMS = {name: doc_streams(SAMPLES[name]) for name in ("doc", "doc_real")}
+# Values that break the Word structures' counts and offsets: sprm codes, piece and FKP sizes, huge numbers.
+DOC_PIECES = [b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x08\xd6", b"\x46\x66", b"\x49\x66\x02\x00\x00\x00",
+              b"\x17\x24\x01", b"\x02", b"\x01\x00\x80", b"\x13", b"\x14", b"\x15", b"\x07", b"\xff"]
+
+
+@FUZZ
+@given(st.sampled_from(sorted(DOC_STREAMS)), st.sampled_from(["WordDocument", "1Table", "Data"]),
+       st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.sampled_from(DOC_PIECES) | st.binary(min_size=1, max_size=8)),
+                min_size=1, max_size=20))
+def test_doc_with_damaged_word_streams(name, stream, damage):
+    """The compound file rebuilt around damaged Word streams: olefile opens it, and the .doc reader meets a
+    FIB, piece table, FKP pages and table properties with wrong counts, offsets and sprms."""
+    streams = dict(DOC_STREAMS[name])
+    if stream not in streams:
+        stream = "WordDocument"
+    data = bytearray(streams[stream])
+    # Most of WordDocument is text: aim half the damage at the FIB, where the offsets are.
+    for where, junk in damage:
+        at = int((len(data) if stream != "WordDocument" or where > 0.5 else 1024) * where)
+        data[at : at + len(junk)] = junk
+    streams[stream] = bytes(data)
+    parse_or_refuse(compound_file(streams))
 
 
 @FUZZ
@@ -523,8 +561,11 @@ def test_password_protected_files_are_refused_saying_so():
     # An encrypted .docx is an OLE compound file whose directory names the EncryptedPackage stream.
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(1000)
     assert refused(ole) == "文件已加密（需要密码才能打开），无法读取，请提供未加密的文件"
+    # A .doc whose FIB says encrypted (tests/test_reader_doc.py tests the flags on real files).
+    assert refused(render_doc(SPEC, encrypted=True)) == "文件已加密（需要密码才能打开），无法读取，请提供未加密的文件"
+    # The signature and a stream name but no compound file behind them: damaged, said so.
     legacy_doc = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(1000)
-    assert refused(legacy_doc) == "这是旧版 Word/Excel（.doc/.xls）文件，暂不支持，请另存为 .docx 或 PDF 后再导入"
+    assert refused(legacy_doc) == "Word 文档（.doc/.wps）已损坏，无法读取（复合文档结构无法解析）"
 
 
 def test_pdf_without_text_layer_needs_ocr():
@@ -560,6 +601,8 @@ BAD_FILES = {
     "scan.pdf": scanned_pdf,
     "cut.pdf": lambda: SAMPLES["pdf_real"][: len(SAMPLES["pdf_real"]) // 2],
     "cut.docx": lambda: SAMPLES["docx"][:-100],
+    "cut.doc": lambda: SAMPLES["doc_real"][: len(SAMPLES["doc_real"]) // 2],
+    "excel.wps": lambda: compound_file({"Workbook": b"\x09\x08" * 100}),
     "noise.bin": lambda: random.Random(1).randbytes(5000),
     "wide.html": lambda: WIDE_INPUTS["html"],
     "notice.html": lambda: "<html><body><p>关于开展检查的通知</p></body></html>".encode("gbk"),
@@ -568,7 +611,7 @@ BAD_FILES = {
 
 
 def test_gongkai_parse_gives_one_chinese_line_and_status_2(tmp_path):
-    for name in ["bomb.docx", "scan.pdf", "cut.pdf", "noise.bin", "notice.html"]:
+    for name in ["bomb.docx", "scan.pdf", "cut.pdf", "cut.doc", "noise.bin", "notice.html"]:
         make = BAD_FILES[name]
         path = tmp_path / name
         path.write_bytes(make())
@@ -585,8 +628,10 @@ def test_gongkai_ingest_lists_bad_files_as_failed_and_stores_the_good_ones(tmp_p
     folder.mkdir()
     good = {}
     for i, (render, suffix) in enumerate([(render_text, "txt"), (render_docx, "docx"), (render_pdf, "pdf"),
-                                          (render_html, "html")]):
-        spec = random_report(random.Random(i), "2021", agency="洪泽区教育局", year=2021 + i)
+                                          (render_html, "html"), (render_doc, "doc"), (render_doc, "wps")]):
+        # .doc and .wps (the same Word 97 format) beside the others: a mixed folder
+        spec = random_report(random.Random(i), "2021", agency="洪泽区教育局" if i < 4 else "洪泽区民政局",
+                             year=2021 + i % 4)
         good[f"good_{i}.{suffix}"] = spec
         (folder / f"good_{i}.{suffix}").write_bytes(render(spec))
     bad_names = []
@@ -602,10 +647,13 @@ def test_gongkai_ingest_lists_bad_files_as_failed_and_stores_the_good_ones(tmp_p
     failed = {line.split("：")[1].split("/")[-1] for line in out.stdout.splitlines() if line.startswith("失败：")}
     assert failed == set(bad_names), out.stdout
     assert f"共 {len(good) + len(bad_names)} 个报告文件：导入 {len(good)} 个" in out.stdout
+    assert f"失败：{folder / 'excel.wps'}：这是 Excel 表格（.xls）文件，不是 Word 文档，无法读取，请另存为 .docx 或 PDF 后再导入" in out.stdout
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert sorted(con.execute("SELECT source_file, year FROM reports").fetchall()) == sorted(
             (name, spec.year) for name, spec in good.items())
+        assert con.execute("SELECT source_file, format FROM reports WHERE source_file LIKE 'good_4%' OR"
+                           " source_file LIKE 'good_5%' ORDER BY 1").fetchall() == [("good_4.doc", "doc"), ("good_5.wps", "doc")]
         # every good report whole: all the figures its file prints
         for name, spec in good.items():
             assert con.execute("SELECT count(*) FROM figures JOIN reports USING (report_id) WHERE source_file = ?",

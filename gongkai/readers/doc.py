@@ -89,6 +89,10 @@ def read(data: bytes) -> Document:
     try:
         names = {"/".join(entry).lower() for entry in ole.listdir()}
         if "worddocument" not in names:
+            if (len(data) - 512) % ole.sectorsize:
+                # Cut short (a download that stopped): the directory that names the streams is lost with
+                # the tail, so the file is damaged rather than of another kind.
+                raise ReadError(CORRUPT.format(what="文件不完整"))
             raise ReadError(_not_word(names))
         word = _stream(ole, "WordDocument")
         fib = _Fib(word)

@@ -1,0 +1,250 @@
+"""A small Word 97–2003 (.doc) writer, to the published formats: [MS-CFB] for the compound file and
+[MS-DOC] for the WordDocument stream.
+
+It exists so that tests can make .doc (and WPS .wps, the same format) files of random reports without a
+word processor: the round trip through the .doc reader then covers the structures a real writer uses —
+one UTF-16 piece in the piece table, paragraph properties in FKP pages (sprmPFInTable, sprmPItap,
+sprmPFTtp), table rows described by sprmTDefTable with cell edges for horizontal merges and vertMerge
+flags for vertical ones, line breaks inside cells (\\x0b) and, on request, the FIB's encryption flag.
+(Field codes are not written: a real field needs its character runs marked special and a field table;
+the LibreOffice fixtures in tests/fixtures/word97 hold real ones.)  It writes what the reader needs and what LibreOffice needs to open the file (character
+runs and a section); it writes no styles, fonts or document properties.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from gongkai.demo.render import Grid, ReportSpec, _blocks
+
+# [MS-CFB] constants
+_SECTOR = 512
+_FREE, _END, _FAT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+_NO_STREAM = 0xFFFFFFFF
+_MINI_CUTOFF = 4096
+
+_TWIPS_PER_MM = 56.6929
+
+
+def compound_file(streams: dict[str, bytes]) -> bytes:
+    """An OLE2 compound file (version 3, 512-byte sectors) holding `streams` under the root storage.
+
+    Streams shorter than the mini-stream cutoff are padded with zeros up to it, so that every stream lives
+    in ordinary sectors (no mini stream to write)."""
+    names = sorted(streams, key=lambda n: (len(n), n.upper()))  # the directory's order of names
+    datas = [streams[n].ljust(_MINI_CUTOFF, b"\0") for n in names]
+    chains: list[tuple[int, int]] = []  # (first sector, sector count) of each stream
+    sector = 0
+    for data in datas:
+        count = -(-len(data) // _SECTOR)
+        chains.append((sector, count))
+        sector += count
+    entries = 1 + len(names)
+    dir_sectors = -(-entries * 128 // _SECTOR)
+    dir_start = sector
+    sector += dir_sectors
+    fat_sectors = 1
+    while (sector + fat_sectors) > fat_sectors * (_SECTOR // 4):
+        fat_sectors += 1
+    if fat_sectors > 109:
+        raise ValueError("compound file too large for a header-only DIFAT")
+    fat_start = sector
+    total = sector + fat_sectors
+    fat = [_FREE] * (fat_sectors * (_SECTOR // 4))
+    for first, count in chains + [(dir_start, dir_sectors)]:
+        for i in range(count):
+            fat[first + i] = first + i + 1 if i + 1 < count else _END
+    for i in range(fat_sectors):
+        fat[fat_start + i] = _FAT
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        return (encoded.ljust(64, b"\0") + struct.pack("<HBBIII", len(encoded), kind, 1, _NO_STREAM, right, child)
+                + bytes(16 + 4 + 16) + struct.pack("<IQ", start, size))
+
+    directory = entry("Root Entry", 5, 1 if names else _NO_STREAM, _NO_STREAM, _END, 0)
+    for i, (name, data, (first, _)) in enumerate(zip(names, datas, chains)):
+        # Every entry black, each the right sibling of the one before: a valid (if unbalanced) tree.
+        right = i + 2 if i + 1 < len(names) else _NO_STREAM
+        directory += entry(name, 2, _NO_STREAM, right, first, len(data))
+    directory = directory.ljust(dir_sectors * _SECTOR, b"\0")
+    # Unused directory slots are empty entries whose siblings and child say "none".
+    for at in range(entries * 128, len(directory), 128):
+        directory = directory[:at + 68] + struct.pack("<III", _NO_STREAM, _NO_STREAM, _NO_STREAM) + directory[at + 80:]
+
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + bytes(6) + struct.pack("<IIIIIIIII", 0, fat_sectors, dir_start, 0, _MINI_CUTOFF, _END, 0, _END, 0))
+    difat = [fat_start + i for i in range(fat_sectors)] + [_FREE] * (109 - fat_sectors)
+    header += struct.pack("<109I", *difat)
+    body = b"".join(d.ljust(c * _SECTOR, b"\0") for d, (_, c) in zip(datas, chains))
+    out = header + body + directory + struct.pack(f"<{len(fat)}I", *fat)
+    assert len(out) == _SECTOR * (1 + total)
+    return out
+
+
+# ---------------------------------------------------------------- [MS-DOC]
+def _sprm(code: int, operand: bytes) -> bytes:
+    return struct.pack("<H", code) + operand
+
+
+_IN_TABLE = _sprm(0x2416, b"\x01") + _sprm(0x6649, struct.pack("<i", 1))  # sprmPFInTable, sprmPItap 1
+_ROW_END = _IN_TABLE + _sprm(0x2417, b"\x01")  # sprmPFTtp
+
+
+def _def_table(edges: list[int], vert: list[int]) -> bytes:
+    """sprmTDefTable: the row's cell edges (twips) and one TC80 per cell with its vertMerge flag."""
+    count = len(edges) - 1
+    body = bytes([count]) + struct.pack(f"<{count + 1}h", *edges)
+    for v in vert:
+        body += struct.pack("<HH", v << 5, 0) + bytes(16)  # tcgrf, wWidth, four nil borders
+    return _sprm(0xD608, struct.pack("<H", len(body) + 1) + body)
+
+
+@dataclass
+class _Paragraph:
+    text: str  # without its mark
+    mark: str  # "\r" or "\x07"
+    grpprl: bytes = b""
+
+
+def _paragraphs(blocks: list[tuple[str, object]]) -> list[_Paragraph]:
+    out: list[_Paragraph] = []
+    for kind, content in blocks:
+        if kind != "table":
+            out.append(_Paragraph(str(content), "\r"))
+            continue
+        grid: Grid = content  # type: ignore[assignment]
+        edges_all = [0]
+        for width in grid.widths_mm:
+            edges_all.append(edges_all[-1] + round(width * _TWIPS_PER_MM))
+        for r in range(grid.nrows):
+            edges = [0]
+            vert: list[int] = []
+            c = 0
+            while c < grid.ncols:
+                cell = grid.owner[r][c]
+                assert cell is not None
+                end = cell.col + cell.colspan
+                text = cell.text.replace("\n", "\x0b") if cell.row == r else ""
+                out.append(_Paragraph(text, "\x07", _IN_TABLE))
+                vert.append(0 if cell.rowspan == 1 else 3 if cell.row == r else 1)
+                edges.append(edges_all[end])
+                c = end
+            out.append(_Paragraph("", "\x07", _ROW_END + _def_table(edges, vert)))
+        out.append(_Paragraph("", "\r"))  # Word ends a table with a paragraph outside it
+    out.append(_Paragraph("", "\r"))
+    return out
+
+
+def _papx_in_fkp(grpprl: bytes) -> bytes:
+    """PapxInFkp: the style index 0 then the sprms, with the size byte(s) [MS-DOC] 2.9.175."""
+    body = b"\0\0" + grpprl
+    if len(body) % 2:
+        return bytes([(len(body) + 1) // 2]) + body
+    return b"\0" + bytes([len(body) // 2]) + body
+
+
+def _papx_pages(runs: list[tuple[int, int, bytes]], first_page: int) -> tuple[bytes, bytes]:
+    """FKP pages for paragraph runs (start fc, end fc, grpprl) and the PlcBtePapx that finds them."""
+    pages: list[bytes] = []
+    starts: list[int] = []
+    i = 0
+    while i < len(runs):
+        taken: list[tuple[int, int, bytes]] = []
+        blobs: dict[bytes, int] = {}
+        free_end = 511  # PapxInFkp are placed from the end of the page down, on even offsets
+        while i < len(runs):
+            grpprl = runs[i][2]
+            blob = _papx_in_fkp(grpprl)
+            need = 0 if grpprl in blobs else len(blob) + 1
+            header = 4 * (len(taken) + 2) + 13 * (len(taken) + 1)
+            if header > free_end - need:
+                break
+            if grpprl not in blobs:
+                free_end = (free_end - len(blob)) & ~1
+                blobs[grpprl] = free_end
+            taken.append(runs[i])
+            i += 1
+        if not taken:
+            raise ValueError("paragraph properties too long for one FKP page")
+        page = bytearray(_SECTOR)
+        fcs = [r[0] for r in taken] + [taken[-1][1]]
+        struct.pack_into(f"<{len(fcs)}I", page, 0, *fcs)
+        for j, run in enumerate(taken):
+            page[4 * len(fcs) + 13 * j] = blobs[run[2]] // 2
+        for grpprl, at in blobs.items():
+            blob = _papx_in_fkp(grpprl)
+            page[at: at + len(blob)] = blob
+        page[511] = len(taken)
+        pages.append(bytes(page))
+        starts.append(taken[0][0])
+    plc = struct.pack(f"<{len(starts) + 1}I", *starts, runs[-1][1])
+    plc += struct.pack(f"<{len(pages)}I", *range(first_page, first_page + len(pages)))
+    return b"".join(pages), plc
+
+
+def _chpx_page(fc_start: int, fc_end: int) -> bytes:
+    """One CHPX FKP page: a single character run with default properties over all the text."""
+    page = bytearray(_SECTOR)
+    struct.pack_into("<II", page, 0, fc_start, fc_end)
+    page[511] = 1
+    return bytes(page)
+
+
+def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False) -> bytes:
+    """A .doc of ("title"|"heading"|"para", text) and ("table", Grid) blocks.
+
+    `encrypted` sets the FIB's fEncrypted flag (the text stays readable: the reader must refuse by the
+    flag, not by failing)."""
+    paragraphs = _paragraphs(blocks)
+    text = "".join(p.text + p.mark for p in paragraphs)
+    fib_size = 32 + 2 + 28 + 2 + 88 + 2 + 93 * 8 + 2
+    text_fc = 1024
+    encoded = text.encode("utf-16-le")
+    text_end = text_fc + len(encoded)
+    runs = []
+    fc = text_fc
+    for p in paragraphs:
+        end = fc + 2 * (len(p.text) + 1)
+        runs.append((fc, end, p.grpprl))
+        fc = end
+    chpx_page_no = -(-text_end // _SECTOR)
+    papx_pages, plc_papx = _papx_pages(runs, chpx_page_no + 1)
+    word_tail = _chpx_page(text_fc, text_end) + papx_pages
+    word_size = (chpx_page_no * _SECTOR) + len(word_tail)
+
+    # 1Table: the piece table (one unicode piece), the two bin tables and one section.
+    table = b""
+    pairs: dict[int, tuple[int, int]] = {}
+
+    def put(index: int, data: bytes) -> None:
+        nonlocal table
+        pairs[index] = (len(table), len(data))
+        table += data
+
+    ccp = len(text)
+    put(33, b"\x02" + struct.pack("<I", 8 + 8) + struct.pack("<II", 0, ccp) + struct.pack("<HIH", 0, text_fc, 0))
+    put(12, struct.pack("<III", text_fc, text_end, chpx_page_no))  # PlcBteChpx
+    put(13, plc_papx)  # PlcBtePapx
+    put(6, struct.pack("<II", 0, ccp) + struct.pack("<HIHI", 0, 0xFFFFFFFF, 0, 0xFFFFFFFF))  # PlcfSed: one section, no SEPX
+
+    fib = bytearray(fib_size)
+    flags = 0x0200 | 0x1000 | (0x0100 if encrypted else 0)  # fWhichTblStm (1Table), fExtChar, fEncrypted
+    struct.pack_into("<HHHHHH", fib, 0, 0xA5EC, 0x00C1, 0, 0x0804, 0, flags)
+    struct.pack_into("<H", fib, 0x0C, 0x00BF)  # nFibBack
+    struct.pack_into("<H", fib, 32, 14)
+    struct.pack_into("<H", fib, 62, 22)
+    struct.pack_into("<ii", fib, 64, word_size, 0)  # cbMac
+    struct.pack_into("<i", fib, 64 + 12, ccp)  # ccpText
+    struct.pack_into("<H", fib, 152, 93)
+    for index, (at, size) in pairs.items():
+        struct.pack_into("<II", fib, 154 + 8 * index, at, size)
+    word = bytes(fib).ljust(text_fc, b"\0") + encoded
+    word = word.ljust(chpx_page_no * _SECTOR, b"\0") + word_tail
+    return compound_file({"WordDocument": word, "1Table": table})
+
+
+def render_doc(spec: ReportSpec, **options) -> bytes:
+    """The report as a Word 97–2003 document (the same blocks as render_docx)."""
+    return write_doc(_blocks(spec), **options)
