@@ -111,7 +111,15 @@ def test_ingesting_the_fixtures_gives_exactly_the_expected_rows(fixtures_db):
         assert (message.startswith(f"与本批中的 pingtan_{year}.html 同为平潭综合实验区 {year}年的报告，但数字不同，未导入")
                 or message.startswith(f"与已导入的 pingtan_{year}.html 数字完全相同")
                 or message.startswith("不是政府信息公开工作年度报告")), message
-    assert {p.suffix for p in summary.ignored} == {".json", ".csv"}
+    # word97/ holds the real reports saved as Word 97 .doc (by LibreOffice): read exactly, each is the same
+    # report as its source file, found a copy and skipped.
+    copies = {r.path.name: (r.status, r.message) for r in summary.results if r.path.parent.name == "word97"}
+    sources = {p.stem: p.name for p in FIXTURES.iterdir() if p.name in REAL}
+    assert copies == {
+        name: ("skipped", f"与已导入的 {sources[name.removesuffix('.doc').removesuffix('_docx')]} 数字完全相同（同一报告的另一份文件），保留原文件")
+        for name in ["000_604589b9a90ba4e6.doc", "hongze_2024.doc", "pingtan_2019.doc", "pingtan_2022.doc",
+                     "pingtan_2022_docx.doc", "shanghai_bgt_2019.doc"]}
+    assert {p.suffix for p in summary.ignored} == {".json", ".csv", ".py"}  # word97/make_fixtures.py
 
 
 def test_ingesting_the_fixtures_again_changes_nothing(fixtures_db):
@@ -124,7 +132,7 @@ def test_ingesting_the_fixtures_again_changes_nothing(fixtures_db):
                   ) == sorted(REAL)
     assert summary.count("stored", "replaced") == 0
     assert summary.lines()[0].startswith("共 ")
-    assert "跳过 5 个已导入的文件" in summary.lines()[0]
+    assert "跳过 11 个已导入的文件" in summary.lines()[0]  # the five reports and word97/'s six .doc copies
     assert summary.cross_year_findings == 2
 
 

@@ -77,12 +77,13 @@ def test_field_codes_are_hidden_and_their_results_kept():
     assert doc.paragraphs[:3] == ["国务院 省政府 省人大 省政协", "移动版", "闽政通APP"]
 
 
-def test_random_report_saved_by_libreoffice_from_docx():
-    """render_docx (Word's vMerge/gridSpan and line breaks in cells) → LibreOffice → .doc → exact."""
-    spec = random_report(random.Random(11), "2021")
-    report = parse_file(WORD97 / "random_2021.doc")
-    assert (report.agency, report.year, report.template) == (spec.agency, spec.year, spec.template)
-    assert report.figures == spec.figures
+def test_a_docx_saved_as_doc_by_libreoffice_reads_exactly():
+    """render_docx of pingtan_2022's figures (Word's vMerge/gridSpan, line breaks in cells) → LibreOffice →
+    .doc → the same figures."""
+    truth = json.loads((FIXTURES / "pingtan_2022.truth.json").read_text(encoding="utf-8"))
+    report = parse_file(WORD97 / "pingtan_2022_docx.doc")
+    assert (report.agency, report.year, report.template) == (truth["agency"], truth["year"], truth["template"])
+    assert report.figures == truth["figures"]
     assert report.findings == []
 
 
