@@ -68,6 +68,23 @@ def test_merged_cells_become_spans():
     assert [(c.text, c.rowspan) for c in t3.rows[7][:1]] == [("(三)不予公开", 8)]
 
 
+def test_a_table_in_a_layout_tables_cell_is_read_as_the_html_reader_reads_it():
+    """Nested tables (sprmPItap 2, inner cell and row marks): the outer table is a layout frame, read as
+    text; the inner one is the table, with its merges."""
+    import sys
+
+    sys.path.insert(0, str(WORD97))
+    try:
+        from make_fixtures import NESTED_TABLES_HTML
+    finally:
+        sys.path.remove(str(WORD97))
+    doc = read_document((WORD97 / "nested_tables.doc").read_bytes())
+    assert doc.blocks == read_document(NESTED_TABLES_HTML.encode("utf-8")).blocks
+    assert doc.paragraphs == ["标题段落", "外层左", "外层单元格里的段落", "内表之后", "结尾"]
+    assert [[(c.text, c.rowspan, c.colspan) for c in row] for row in doc.tables[0].rows] == [
+        [("甲", 2, 1), ("乙", 1, 1), ("丙", 1, 1)], [("丁", 1, 2)]]
+
+
 def test_field_codes_are_hidden_and_their_results_kept():
     """The page's links and pictures are HYPERLINK and INCLUDEPICTURE fields (nested, some without a
     result): no code text reaches the paragraphs, the link text does."""
