@@ -1,7 +1,8 @@
 """Parse speed per format: reports/s on this machine, printed one line per measure as `name: value unit`.
 
-Inputs: the real reports in tests/fixtures (text, HTML, PDF) and reports rendered by gongkai.demo.render
-for the formats the corpus lacks (Markdown, DOCX, GBK HTML), so every reader is measured on a full report.
+Inputs: the real reports in tests/fixtures (text, HTML, PDF), the same reports saved as Word 97 .doc by
+LibreOffice (tests/fixtures/word97), and reports rendered by gongkai.demo.render (and gongkai.demo.msdoc for
+.doc) for the formats the corpus lacks (Markdown, DOCX, GBK HTML), so every reader is measured on a full report.
 
     python benchmarks/parse_bench.py [--seconds 2]
 """
@@ -26,6 +27,9 @@ def samples() -> dict[str, list[bytes]]:
             (FIXTURES / n).read_bytes() for n in ("pingtan_2019.html", "pingtan_2022.html", "shanghai_bgt_2019.html")
         ],
         "pdf (hongze 2024, 5 pages)": [(FIXTURES / "hongze_2024.pdf").read_bytes()],
+        # the five real reports as LibreOffice saves them (two are whole portal pages, 150-160 KB)
+        "doc (real reports, LibreOffice)": [p.read_bytes() for p in sorted((FIXTURES / "word97").glob("*.doc"))
+                                            if (FIXTURES / f"{p.stem}.truth.json").exists()],
     }
     try:
         from gongkai.demo import render
@@ -39,6 +43,9 @@ def samples() -> dict[str, list[bytes]]:
     out["html gbk (rendered)"] = [render.render_html(s, encoding="gbk") for s in specs]
     out["docx (rendered)"] = [render.render_docx(s) for s in specs]
     out["pdf (rendered)"] = [render.render_pdf(s) for s in specs]
+    from gongkai.demo import msdoc
+
+    out["doc (rendered)"] = [msdoc.render_doc(s) for s in specs]
     return out
 
 

@@ -32,6 +32,7 @@ piece table of this form) and OLE files that are not Word documents (Excel, Powe
 
 from __future__ import annotations
 
+import re
 import struct
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -72,9 +73,11 @@ _SPRM_T_MERGE = 0x5624
 _SPRM_T_SPLIT = 0x5625
 
 _PARAGRAPH_END = {"\r", "\x07", "\x0c", "\x0e"}  # paragraph mark, cell/row mark, page/section break, column break
-# Characters with no text: object and picture anchors, footnote and comment references, soft hyphens.
-_DROP = {chr(c) for c in range(0x20)} - {"\t", "\n", "\x0b", "\r", "\x07", "\x0c", "\x0e", "\x13", "\x14", "\x15",
-                                         "\x1e"}
+_MARKS = re.compile("[\r\x07\x0c\x0e]")
+# A paragraph's characters as text: a line break (\x0b) is a newline, a non-breaking hyphen (\x1e) a
+# hyphen; other control characters carry no text (object and picture anchors, footnote and comment
+# references, soft hyphens, the \x00 that stands for a hidden field code).
+_TEXT = {c: None for c in range(0x20) if chr(c) not in "\t\n"} | {0x0B: "\n", 0x1E: "-"}
 
 
 def read(data: bytes) -> Document:
@@ -198,7 +201,10 @@ class _Reader:
         self.data = data_stream
         self.fib = fib
         self.pieces = self._pieces()
+        self.piece_starts = [p.cp_start for p in self.pieces]
+        self._props: dict[bytes, tuple[int, bool, bool]] = {}  # grpprl → (depth, cell end, row end), per mark
         self.papx_fcs, self.papx_runs = self._papx_runs()
+        self._resolved: dict[bytes, bytes] = {}  # an FKP run's sprms → the same, sprmPHugePapx resolved
 
     # --- the piece table ------------------------------------------------------------------------
     def _pieces(self) -> list[_Piece]:
@@ -238,13 +244,12 @@ class _Reader:
             pieces.append(_Piece(cps[i], cps[i + 1], fc, compressed, grpprl))
         return pieces
 
-    def _text(self) -> tuple[str, list[int]]:
-        """The main document's characters and, for each, its byte offset in WordDocument."""
-        end = min(self.fib.ccp_text, MAX_CHARACTERS)
+    def _text(self) -> str:
+        """The main document's characters (pieces in character order)."""
         if self.fib.ccp_text > MAX_CHARACTERS:
             raise ReadError("文件文字过多，疑似异常文件，已拒绝读取")
+        end = self.fib.ccp_text
         parts: list[str] = []
-        offsets: list[int] = []
         for piece in self.pieces:
             if piece.cp_start >= end:
                 break
@@ -254,8 +259,13 @@ class _Reader:
             if len(raw) != count * width:
                 raise ReadError(CORRUPT.format(what="正文超出文件范围"))
             parts.append(raw.decode("cp1252", errors="replace") if piece.compressed else raw.decode("utf-16-le", errors="replace"))
-            offsets.extend(range(piece.fc, piece.fc + count * width, width))
-        return "".join(parts), offsets
+        return "".join(parts)
+
+    def _piece_at(self, cp: int) -> _Piece | None:
+        i = bisect_right(self.piece_starts, cp) - 1
+        if i >= 0 and cp < self.pieces[i].cp_end:
+            return self.pieces[i]
+        return None
 
     # --- paragraph properties -----------------------------------------------------------------
     def _papx_runs(self) -> tuple[list[int], list[tuple[int, bytes]]]:
@@ -289,12 +299,20 @@ class _Reader:
         return [r[0] for r in runs], [(r[1], r[2]) for r in runs]
 
     def _papx(self, fc: int) -> bytes:
+        """The sprms of the paragraph whose mark is at byte `fc` of WordDocument."""
         i = bisect_right(self.papx_fcs, fc) - 1
         if i < 0 or fc >= self.papx_runs[i][0]:
             return b""
         grpprl = self.papx_runs[i][1]
+        resolved = self._resolved.get(grpprl)
+        if resolved is None:
+            resolved = self._resolved[grpprl] = self._huge(grpprl)
+        return resolved
+
+    def _huge(self, grpprl: bytes) -> bytes:
+        """Paragraph properties too long for an FKP page are a PrcData in the Data stream (sprmPHugePapx)."""
         for sprm, operand in _sprms(grpprl):
-            if sprm == _SPRM_P_HUGE_PAPX:  # the properties are a PrcData in the Data stream
+            if sprm == _SPRM_P_HUGE_PAPX:
                 at = struct.unpack("<I", operand)[0]
                 if at + 2 <= len(self.data):
                     size = struct.unpack_from("<h", self.data, at)[0]
@@ -302,35 +320,31 @@ class _Reader:
                         return self.data[at + 2: at + 2 + size]
         return grpprl
 
-    def _piece_grpprl(self, cp: int) -> bytes:
-        for piece in self.pieces:
-            if piece.cp_start <= cp < piece.cp_end:
-                return piece.grpprl
-        return b""
-
     # --- paragraphs ---------------------------------------------------------------------------
     def paragraphs(self) -> list[_Para]:
-        text, offsets = self._text()
-        text = _without_field_codes(text)
+        text = _without_field_codes(self._text())
         paras: list[_Para] = []
-        chars: list[str] = []
-        for cp, ch in enumerate(text):
-            if ch == "\x00":
-                continue  # a field code's character, removed above
-            if ch in _PARAGRAPH_END:
-                grpprl = self._papx(offsets[cp]) + self._piece_grpprl(cp)
-                para = _Para("".join(chars), ch, grpprl=grpprl)
+        at = 0
+        for match in _MARKS.finditer(text):
+            cp, mark = match.start(), match.group()
+            piece = self._piece_at(cp)
+            grpprl = b""
+            if piece is not None:
+                fc = piece.fc + (cp - piece.cp_start) * (1 if piece.compressed else 2)
+                grpprl = self._papx(fc) + piece.grpprl
+            para = _Para(text[at:cp].translate(_TEXT), mark, grpprl=grpprl)
+            key = grpprl + mark.encode()
+            props = self._props.get(key)
+            if props is None:
                 _apply_paragraph_sprms(para)
-                paras.append(para)
-                chars = []
-            elif ch == "\x0b":
-                chars.append("\n")
-            elif ch == "\x1e":
-                chars.append("-")  # non-breaking hyphen
-            elif ch not in _DROP:
-                chars.append(ch)
-        if "".join(chars).strip():
-            paras.append(_Para("".join(chars), "\r"))
+                self._props[key] = (para.depth, para.cell_end, para.row_end)
+            else:
+                para.depth, para.cell_end, para.row_end = props
+            paras.append(para)
+            at = cp + 1
+        tail = text[at:].translate(_TEXT)
+        if tail.strip():
+            paras.append(_Para(tail, "\r"))
         return paras
 
     # --- blocks -------------------------------------------------------------------------------
@@ -388,29 +402,34 @@ class _Reader:
 
 def _without_field_codes(text: str) -> str:
     """The text with every field's code (between \\x13 and \\x14, or to \\x15 if there is no separator)
-    and the three field marks replaced by \\x00, so that positions still match the byte offsets."""
+    and the three field marks replaced by \\x00, so that positions still match the piece table."""
     if "\x13" not in text:
         return text
-    out = list(text)
-    # One entry per open field: whether its code is still being read (before the separator).
+    out: list[str] = []
+    # One entry per open field: whether its code is still being read (before the separator).  Between two
+    # field marks the text is hidden or shown as a whole: hidden while any open field is in its code.
     open_fields: list[bool] = []
-    for i, ch in enumerate(out):
+    at = 0
+    for match in _FIELD_MARKS.finditer(text):
+        segment = text[at: match.start()]
+        # Paragraph marks stay whatever the field: they end paragraphs.
+        out.append(_NOT_MARK.sub("\x00", segment) if any(open_fields) else segment)
+        ch = match.group()
         if ch == "\x13":
             open_fields.append(True)
-            out[i] = "\x00"
         elif ch == "\x14" and open_fields:
             open_fields[-1] = False
-            out[i] = "\x00"
         elif ch == "\x15" and open_fields:
             open_fields.pop()
-            out[i] = "\x00"
-        elif ch in ("\x14", "\x15"):
-            out[i] = "\x00"
-        elif ch not in _PARAGRAPH_END and any(open_fields):
-            # In a field's code (this field's or an enclosing one's): hidden.  Paragraph marks stay: they
-            # end paragraphs whatever the field.
-            out[i] = "\x00"
+        out.append("\x00")
+        at = match.end()
+    segment = text[at:]
+    out.append(_NOT_MARK.sub("\x00", segment) if any(open_fields) else segment)
     return "".join(out)
+
+
+_FIELD_MARKS = re.compile("[\x13\x14\x15]")
+_NOT_MARK = re.compile("[^\r\x07\x0c\x0e]")
 
 
 # --- sprms ------------------------------------------------------------------------------------------
@@ -561,9 +580,14 @@ def _table(rows: list[_Row]) -> Table:
                 cells.append([_cell_text(blocks), None, None, 0, 0])
         laid.append(_join_horizontal(cells))
     lines = _grid_lines([c for row in laid for c in row if c[1] is not None])
+    columns: dict[int, int] = {}
 
     def column(edge: int) -> int:
-        return min(range(len(lines)), key=lambda k: abs(lines[k] - edge))
+        """The grid line nearest to a cell edge."""
+        if edge not in columns:
+            k = bisect_right(lines, edge)
+            columns[edge] = min((j for j in (k - 1, k) if 0 <= j < len(lines)), key=lambda j: abs(lines[j] - edge))
+        return columns[edge]
 
     out_rows: list[list[Cell]] = []
     for r, row in enumerate(laid):
