@@ -4,7 +4,7 @@ Inputs: the real reports in tests/fixtures (text, HTML, PDF), the same reports s
 LibreOffice (tests/fixtures/word97), and reports rendered by gongkai.demo.render (and gongkai.demo.msdoc for
 .doc) for the formats the corpus lacks (Markdown, DOCX, GBK HTML), so every reader is measured on a full report.
 
-    python benchmarks/parse_bench.py [--seconds 2]
+    python benchmarks/parse_bench.py [--seconds 2] [--only doc,docx]
 """
 
 from __future__ import annotations
@@ -62,8 +62,12 @@ def measure(files: list[bytes], seconds: float) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=2.0, help="time per format")
+    ap.add_argument("--only", default="", help="comma-separated formats (the first word of a name: text, doc, …)")
     args = ap.parse_args()
+    only = {f.strip() for f in args.only.split(",") if f.strip()}
     for name, files in samples().items():
+        if only and name.split()[0] not in only:
+            continue
         print(f"parse {name}: {measure(files, args.seconds):.1f} reports/s", flush=True)
 
 
