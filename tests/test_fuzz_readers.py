@@ -234,6 +234,7 @@ def doc_streams(data: bytes) -> dict[str, bytes]:
 
 
 DOC_STREAMS = {name: doc_streams(SAMPLES[name]) for name in ("doc", "doc_real")}
+DOC_STREAMS["doc_lists"] = doc_streams((FIXTURES / "word97" / "numbered_lists.doc").read_bytes())  # list tables
 # Values that break the Word structures' counts and offsets: sprm codes, piece and FKP sizes, huge numbers.
 DOC_PIECES = [b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x08\xd6", b"\x46\x66", b"\x49\x66\x02\x00\x00\x00",
               b"\x17\x24\x01", b"\x02", b"\x01\x00\x80", b"\x13", b"\x14", b"\x15", b"\x07", b"\xff"]

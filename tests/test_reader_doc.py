@@ -68,21 +68,40 @@ def test_merged_cells_become_spans():
     assert [(c.text, c.rowspan) for c in t3.rows[7][:1]] == [("(三)不予公开", 8)]
 
 
-def test_a_table_in_a_layout_tables_cell_is_read_as_the_html_reader_reads_it():
-    """Nested tables (sprmPItap 2, inner cell and row marks): the outer table is a layout frame, read as
-    text; the inner one is the table, with its merges."""
+def fixture_source(name: str):
+    """A source the .doc fixture was made from, from word97/make_fixtures.py."""
     import sys
 
     sys.path.insert(0, str(WORD97))
     try:
-        from make_fixtures import NESTED_TABLES_HTML
+        import make_fixtures
     finally:
         sys.path.remove(str(WORD97))
+    return getattr(make_fixtures, name)
+
+
+def test_a_table_in_a_layout_tables_cell_is_read_as_the_html_reader_reads_it():
+    """Nested tables (sprmPItap 2, inner cell and row marks): the outer table is a layout frame, read as
+    text; the inner one is the table, with its merges."""
+    NESTED_TABLES_HTML = fixture_source("NESTED_TABLES_HTML")
     doc = read_document((WORD97 / "nested_tables.doc").read_bytes())
     assert doc.blocks == read_document(NESTED_TABLES_HTML.encode("utf-8")).blocks
     assert doc.paragraphs == ["标题段落", "外层左", "外层单元格里的段落", "内表之后", "结尾"]
     assert [[(c.text, c.rowspan, c.colspan) for c in row] for row in doc.tables[0].rows] == [
         [("甲", 2, 1), ("乙", 1, 1), ("丙", 1, 1)], [("丁", 1, 2)]]
+
+
+def test_automatic_list_numbers_are_printed_as_the_docx_reader_prints_them():
+    """Word keeps "三、" and "（一）" of numbered headings in its list tables (PlfLst, PlfLfo), not in the
+    text; the paragraph says which list and level (sprmPIlfo, sprmPIlvl).  The .doc LibreOffice made from a
+    DOCX reads to the same Document as the DOCX: numbers in body text, in a table cell (restarting under a
+    new 一、-level item), and from a paragraph style."""
+    source = fixture_source("numbered_docx")()
+    doc = read_document((WORD97 / "numbered_lists.doc").read_bytes())
+    assert doc.paragraphs == ["一、总体情况", "(一)主动公开情况", "(二)依申请公开情况", "二、主动公开政府信息情况",
+                              "三、收到和处理政府信息公开申请情况", "四、存在的主要问题及改进情况"]
+    assert [[c.text for c in row] for row in doc.tables[0].rows] == [["(一)予以公开", "50"]]
+    assert doc.blocks == read_document(source).blocks
 
 
 def test_field_codes_are_hidden_and_their_results_kept():

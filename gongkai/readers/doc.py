@@ -22,12 +22,16 @@ The walk:
    layout frame: its content is read as body text, so only leaf tables come out as tables.
 5. Field codes (`\\x13 code \\x14 result \\x15`) keep only their result; object anchors, footnote marks
    and other control characters are dropped; a line break (`\\x0b`) stays inside its paragraph.
+6. Automatic list numbers ("三、", "（一）"), which Word keeps in its list tables (PlfLst with the LVLs
+   after it, PlfLfo) rather than in the text, are printed before the paragraph as Word shows them, from the
+   paragraph's sprmPIlfo/sprmPIlvl, in the DOCX reader's number formats.
 
-Not read: automatic list numbers (Word keeps them in the list tables, not the text: a heading numbered
-by Word's list feature is read without its "三、"), headers, footers, footnotes and text boxes, and
-tracked deletions are read as if they were still there.  Word 6.0/95 files (an older FIB without a
-piece table of this form) and OLE files that are not Word documents (Excel, PowerPoint, Microsoft Works
-.wps, the pre-2001 WPS formats) are refused with a line naming the format.
+Not read: headers, footers, footnotes, comments and text boxes; tracked deletions are read as if they were
+still there; a list number that only a paragraph style sets is not printed (LibreOffice writes it on each
+paragraph too, so its files are read in full; Word may leave it in the style, and the stylesheet is not
+read).  Word 6.0/95 files (an older FIB without a piece table of this form) and OLE files that are not Word
+documents (Excel, PowerPoint, Microsoft Works .wps, the pre-2001 WPS formats) are refused with a line
+naming the format.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from gongkai.document import Cell, Document, Paragraph, ReadError, Table, clean_text
+from gongkai.readers.docx import _format_number  # Word's number formats, one implementation for both readers
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -57,6 +62,8 @@ _F_OBFUSCATED = 0x8000
 _NFIB_WORD97 = 0x00C1
 _PAIR_PLCF_BTE_PAPX = 13
 _PAIR_CLX = 33
+_PAIR_PLF_LST = 73
+_PAIR_PLF_LFO = 74
 
 # Paragraph and table sprms ([MS-DOC] 2.6.2, 2.6.4).
 _SPRM_P_IN_TABLE = 0x2416
@@ -67,6 +74,8 @@ _SPRM_P_INNER_CELL = 0x244B
 _SPRM_P_INNER_TTP = 0x244C
 _SPRM_P_CHG_TABS = 0xC615
 _SPRM_P_HUGE_PAPX = 0x6646
+_SPRM_P_ILVL = 0x260A
+_SPRM_P_ILFO = 0x460B
 _SPRM_T_DEF_TABLE = 0xD608
 _SPRM_T_VERT_MERGE = 0xD62B
 _SPRM_T_MERGE = 0x5624
@@ -166,6 +175,10 @@ class _Fib:
             raise ReadError(CORRUPT.format(what="文件头不完整"))
         self.fc_clx, self.lcb_clx = struct.unpack_from("<II", word, pairs + 8 * _PAIR_CLX)
         self.fc_bte_papx, self.lcb_bte_papx = struct.unpack_from("<II", word, pairs + 8 * _PAIR_PLCF_BTE_PAPX)
+        self.fc_lst = self.lcb_lst = self.fc_lfo = self.lcb_lfo = 0
+        if cb_fclcb > _PAIR_PLF_LFO:  # lists came with Word 97; the pairs are there in every Word 97 FIB
+            self.fc_lst, self.lcb_lst = struct.unpack_from("<II", word, pairs + 8 * _PAIR_PLF_LST)
+            self.fc_lfo, self.lcb_lfo = struct.unpack_from("<II", word, pairs + 8 * _PAIR_PLF_LFO)
 
 
 @dataclass(slots=True)
@@ -186,6 +199,8 @@ class _Para:
     cell_end: bool = False
     row_end: bool = False
     grpprl: bytes = b""
+    ilfo: int = 0  # the list (1-based LFO index) the paragraph is numbered in; 0 none
+    ilvl: int = 0  # its level in that list
 
 
 @dataclass(slots=True)
@@ -202,7 +217,9 @@ class _Reader:
         self.fib = fib
         self.pieces = self._pieces()
         self.piece_starts = [p.cp_start for p in self.pieces]
-        self._props: dict[bytes, tuple[int, bool, bool]] = {}  # grpprl → (depth, cell end, row end), per mark
+        # grpprl and mark → (depth, cell end, row end, list, list level)
+        self._props: dict[bytes, tuple[int, bool, bool, int, int]] = {}
+        self.lists = _Lists(table_stream, fib)
         self.papx_fcs, self.papx_runs = self._papx_runs()
         self._resolved: dict[bytes, bytes] = {}  # an FKP run's sprms → the same, sprmPHugePapx resolved
 
@@ -337,9 +354,11 @@ class _Reader:
             props = self._props.get(key)
             if props is None:
                 _apply_paragraph_sprms(para)
-                self._props[key] = (para.depth, para.cell_end, para.row_end)
-            else:
-                para.depth, para.cell_end, para.row_end = props
+                props = self._props[key] = (para.depth, para.cell_end, para.row_end, para.ilfo, para.ilvl)
+            para.depth, para.cell_end, para.row_end, para.ilfo, para.ilvl = props
+            if para.ilfo and not para.row_end:
+                # Word's automatic list number ("三、", "（一）") is not in the text: print it, as Word shows it.
+                para.text = self.lists.prefix(para.ilfo, para.ilvl) + para.text
             paras.append(para)
             at = cp + 1
         tail = text[at:].translate(_TEXT)
@@ -432,6 +451,113 @@ _FIELD_MARKS = re.compile("[\x13\x14\x15]")
 _NOT_MARK = re.compile("[^\r\x07\x0c\x0e]")
 
 
+# --- automatic list numbers ------------------------------------------------------------------------
+# The number formats (nfc) in the order of [MS-DOC]'s MSONFC, named as WordprocessingML names them, so that the
+# DOCX reader's formatting serves both.
+_NFC = ["decimal", "upperRoman", "lowerRoman", "upperLetter", "lowerLetter", "ordinal", "cardinalText", "ordinalText",
+        "hex", "chicago", "ideographDigital", "japaneseCounting", "aiueo", "iroha", "decimalFullWidth",
+        "decimalHalfWidth", "japaneseLegal", "japaneseDigitalTenThousand", "decimalEnclosedCircle",
+        "decimalFullWidth2", "aiueoFullWidth", "irohaFullWidth", "decimalZero", "bullet", "ganada", "chosung",
+        "decimalEnclosedFullstop", "decimalEnclosedParen", "decimalEnclosedCircleChinese", "ideographEnclosedCircle",
+        "ideographTraditional", "ideographZodiac", "ideographZodiacTraditional", "taiwaneseCounting",
+        "ideographLegalTraditional", "taiwaneseCountingThousand", "taiwaneseDigital", "chineseCounting",
+        "chineseLegalSimplified", "chineseCountingThousand"]
+
+
+@dataclass(slots=True)
+class _Lvl:
+    start: int
+    fmt: str
+    text: str  # the number text; characters \x00 … \x08 stand for the number of that level
+
+
+class _Lists:
+    """The list definitions (PlfLst and the LVLs after it) and list instances (PlfLfo), and running counters.
+
+    Damaged list tables only cost the numbers: anything unreadable leaves the lists empty."""
+
+    def __init__(self, table: bytes, fib: _Fib) -> None:
+        self.levels: dict[int, list[_Lvl]] = {}  # lsid → its levels
+        self.lfo_lsid: list[int] = []  # LFO index - 1 → lsid
+        self.start_at: dict[tuple[int, int], int] = {}  # (LFO index, level) → a start-at override
+        self.counters: dict[int, dict[int, int]] = {}  # lsid → level → last number
+        try:
+            self._load(table, fib)
+        except (struct.error, IndexError, ValueError):
+            self.levels, self.lfo_lsid, self.start_at = {}, [], {}
+
+    def _load(self, table: bytes, fib: _Fib) -> None:
+        if not fib.lcb_lst or not fib.lcb_lfo:
+            return
+        at = fib.fc_lst
+        count = struct.unpack_from("<h", table, at)[0]
+        if count <= 0 or at + 2 + 28 * count > len(table):
+            return
+        lstfs = [(struct.unpack_from("<I", table, at + 2 + 28 * i)[0], table[at + 2 + 28 * i + 26] & 1) for i in range(count)]
+        at = fib.fc_lst + fib.lcb_lst  # the LVLs follow the PlfLst, list by list
+        for lsid, simple in lstfs:
+            levels = []
+            for _ in range(1 if simple else 9):
+                level, at = _read_lvl(table, at)
+                levels.append(level)
+            self.levels[lsid] = levels
+        at = fib.fc_lfo
+        lfo_count = struct.unpack_from("<I", table, at)[0]
+        if lfo_count > 0xFFFF or at + 4 + 16 * lfo_count > len(table):
+            return
+        overrides = []
+        for i in range(lfo_count):
+            lsid = struct.unpack_from("<I", table, at + 4 + 16 * i)[0]
+            self.lfo_lsid.append(lsid)
+            overrides.append(table[at + 4 + 16 * i + 12])
+        at += 4 + 16 * lfo_count
+        for i, n in enumerate(overrides):  # LFOData: a cp, then each LFOLVL (with an LVL if it replaces the level)
+            at += 4
+            for _ in range(n):
+                start, flags = struct.unpack_from("<iI", table, at)
+                at += 8
+                if flags & 0x10:
+                    self.start_at[(i + 1, flags & 0x0F)] = start
+                if flags & 0x20:
+                    _, at = _read_lvl(table, at)
+
+    def prefix(self, ilfo: int, ilvl: int) -> str:
+        """The number Word shows before a paragraph of list `ilfo` at level `ilvl`, advancing the counters."""
+        if not 0 < ilfo <= len(self.lfo_lsid):
+            return ""
+        lsid = self.lfo_lsid[ilfo - 1]
+        levels = self.levels.get(lsid)
+        if not levels or ilvl >= len(levels) or levels[ilvl].fmt in ("bullet", "none"):
+            return ""  # a bullet is a symbol-font glyph, not text
+        counters = self.counters.setdefault(lsid, {})
+        start = self.start_at.get((ilfo, ilvl), levels[ilvl].start)
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]  # a new item restarts the sub-lists under it
+        out = []
+        for ch in levels[ilvl].text:
+            k = ord(ch)
+            if k < 9:
+                level = levels[k] if k < len(levels) else _Lvl(1, "decimal", "")
+                out.append(_format_number(counters.get(k, level.start), level.fmt))
+            else:
+                out.append(ch)
+        return "".join(out)
+
+
+def _read_lvl(table: bytes, at: int) -> tuple[_Lvl, int]:
+    """One LVL: its LVLF (28 bytes), the paragraph and character sprms, then the number text (an Xst)."""
+    start, nfc = struct.unpack_from("<iB", table, at)
+    cb_chpx, cb_papx = table[at + 24], table[at + 25]
+    at += 28 + cb_papx + cb_chpx
+    cch = struct.unpack_from("<H", table, at)[0]
+    raw = table[at + 2: at + 2 + 2 * cch]
+    if len(raw) != 2 * cch:
+        raise ValueError("LVL past the end of the table stream")
+    fmt = "none" if nfc == 255 else _NFC[nfc] if nfc < len(_NFC) else "decimal"
+    return _Lvl(start, fmt, raw.decode("utf-16-le", errors="replace")), at + 2 + 2 * cch
+
+
 # --- sprms ------------------------------------------------------------------------------------------
 def _sprms(grpprl: bytes):
     """(sprm, operand) for each property modifier in `grpprl`; stops at a truncated one."""
@@ -480,7 +606,11 @@ def _apply_paragraph_sprms(para: _Para) -> None:
     ttp = inner_cell = inner_ttp = False
     itap = None
     for sprm, operand in _sprms(para.grpprl):
-        if sprm == _SPRM_P_IN_TABLE:
+        if sprm == _SPRM_P_ILFO:
+            para.ilfo = struct.unpack("<h", operand)[0]
+        elif sprm == _SPRM_P_ILVL:
+            para.ilvl = operand[0]
+        elif sprm == _SPRM_P_IN_TABLE:
             in_table = bool(operand[0])
         elif sprm == _SPRM_P_TTP:
             ttp = bool(operand[0])
