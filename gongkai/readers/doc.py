@@ -107,7 +107,10 @@ def read(data: bytes) -> Document:
                 raise ReadError(CORRUPT.format(what="文件不完整"))
             raise ReadError(_not_word(names))
         word = _stream(ole, "WordDocument")
-        fib = _Fib(word)
+        try:
+            fib = _Fib(word)
+        except struct.error as err:  # counts in the FIB that point past its end
+            raise ReadError(CORRUPT.format(what="文件头不完整")) from err
         table_name = "1Table" if fib.flags & _F_WHICH_TABLE else "0Table"
         if table_name.lower() not in names:
             raise ReadError(CORRUPT.format(what=f"缺少 {table_name} 流"))
