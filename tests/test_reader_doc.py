@@ -104,6 +104,18 @@ def test_automatic_list_numbers_are_printed_as_the_docx_reader_prints_them():
     assert doc.blocks == read_document(source).blocks
 
 
+def test_heading_numbers_from_a_paragraph_style():
+    """A heading numbered only by its style (the stylesheet's 标题 1 carries sprmPIlfo; the paragraph only
+    names the style, as Word writes it) gets its "二、": the document reads the same as one whose headings
+    carry the numbers as text.  (LibreOffice shows these files' headings numbered the same way.)"""
+    spec = random_report(random.Random(4), "2019")
+    numbered = read_document(render_doc(spec, numbered_headings=True))
+    assert numbered.blocks == read_document(render_doc(spec)).blocks
+    assert [p for p in numbered.paragraphs if p[1:2] == "、"] == [
+        "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+
+
 def test_field_codes_are_hidden_and_their_results_kept():
     """The page's links and pictures are HYPERLINK and INCLUDEPICTURE fields (nested, some without a
     result): no code text reaches the paragraphs, the link text does."""
@@ -125,13 +137,13 @@ def test_a_docx_saved_as_doc_by_libreoffice_reads_exactly():
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**32), st.sampled_from([("2019", False), ("2021", True), ("2021", False)]),
-       st.sampled_from([0.0, 0.5]), st.sampled_from(["doc", "wps"]))
-def test_round_trip_through_the_doc_writer(seed, layout, blanks, suffix):
+       st.sampled_from([0.0, 0.5]), st.sampled_from(["doc", "wps"]), st.booleans())
+def test_round_trip_through_the_doc_writer(seed, layout, blanks, suffix, numbered_headings):
     """Random consistent reports written to the published format (gongkai.demo.msdoc) read back exactly:
     .wps is the same bytes under WPS's name, and the content, not the name, picks the reader."""
     template, split = layout
     spec = random_report(random.Random(seed), template, split, blanks=blanks)
-    report = parse_bytes(render_doc(spec), f"report.{suffix}")
+    report = parse_bytes(render_doc(spec, numbered_headings=numbered_headings), f"report.{suffix}")
     assert report.format == "doc"
     assert (report.agency, report.year, report.template) == (spec.agency, spec.year, spec.template)
     assert report.figures == spec.figures

@@ -5,14 +5,17 @@ It exists so that tests can make .doc (and WPS .wps, the same format) files of r
 word processor: the round trip through the .doc reader then covers the structures a real writer uses —
 one UTF-16 piece in the piece table, paragraph properties in FKP pages (sprmPFInTable, sprmPItap,
 sprmPFTtp), table rows described by sprmTDefTable with cell edges for horizontal merges and vertMerge
-flags for vertical ones, line breaks inside cells (\\x0b) and, on request, the FIB's encryption flag.
-(Field codes are not written: a real field needs its character runs marked special and a field table;
-the LibreOffice fixtures in tests/fixtures/word97 hold real ones.)  It writes what the reader needs and what LibreOffice needs to open the file (character
-runs and a section); it writes no styles, fonts or document properties.
+flags for vertical ones, line breaks inside cells (\\x0b), a stylesheet and list tables (headings numbered
+by their style, on request) and, on request, the FIB's encryption flag.  Field codes are not written (a
+real field needs its characters marked special and a field table; the LibreOffice fixtures in
+tests/fixtures/word97 hold real ones).  It writes what the reader needs and what LibreOffice needs to open
+the file (character runs, a section, styles); no fonts or document properties.  LibreOffice opens its files
+and shows the same tables and numbered headings.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 
@@ -106,11 +109,23 @@ class _Paragraph:
     text: str  # without its mark
     mark: str  # "\r" or "\x07"
     grpprl: bytes = b""
+    istd: int = 0  # its paragraph style: 0 Normal, 1 the numbered heading style
+
+    @property
+    def papx(self) -> bytes:
+        return struct.pack("<H", self.istd) + self.grpprl
 
 
-def _paragraphs(blocks: list[tuple[str, object]]) -> list[_Paragraph]:
+_HEADING_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _paragraphs(blocks: list[tuple[str, object]], numbered_headings: bool) -> list[_Paragraph]:
     out: list[_Paragraph] = []
     for kind, content in blocks:
+        if kind == "heading" and numbered_headings and _HEADING_NUMBER.match(str(content)):
+            # "二、" left to the heading style's list, as Word writes a heading numbered by 标题 1
+            out.append(_Paragraph(_HEADING_NUMBER.sub("", str(content)), "\r", istd=1))
+            continue
         if kind != "table":
             out.append(_Paragraph(str(content), "\r"))
             continue
@@ -137,9 +152,8 @@ def _paragraphs(blocks: list[tuple[str, object]]) -> list[_Paragraph]:
     return out
 
 
-def _papx_in_fkp(grpprl: bytes) -> bytes:
-    """PapxInFkp: the style index 0 then the sprms, with the size byte(s) [MS-DOC] 2.9.175."""
-    body = b"\0\0" + grpprl
+def _papx_in_fkp(body: bytes) -> bytes:
+    """PapxInFkp: the style index and the sprms, with the size byte(s) [MS-DOC] 2.9.175."""
     if len(body) % 2:
         return bytes([(len(body) + 1) // 2]) + body
     return b"\0" + bytes([len(body) // 2]) + body
@@ -192,12 +206,53 @@ def _chpx_page(fc_start: int, fc_end: int) -> bytes:
     return bytes(page)
 
 
-def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False) -> bytes:
+def _stylesheet() -> bytes:
+    """STSH: Normal (istd 0) and a heading style (istd 1) numbered by list 1 at level 0; the other
+    fixed slots (up to istd 14) empty."""
+    fixed = 15
+    stshi = struct.pack("<HHHHHH", fixed, 10, 1, 0x5B, fixed, 0) + bytes(6) + b"\0\0"  # Stshif, ftcBi
+
+    def std(sti: int, base: int, name: str, sprms: bytes, istd: int) -> bytes:
+        encoded = name.encode("utf-16-le")
+        upx_papx = struct.pack("<H", istd) + sprms
+        body = (struct.pack("<HHHHH", sti, 1 | base << 4, 2 | istd << 4, 0, 0)  # StdfBase: stk 1, cupx 2
+                + struct.pack("<H", len(name)) + encoded + b"\0\0"
+                + struct.pack("<H", len(upx_papx)) + upx_papx + (b"\0" if len(upx_papx) % 2 else b"")
+                + struct.pack("<H", 0))  # an empty UpxChpx
+        body = body[:6] + struct.pack("<H", len(body)) + body[8:]  # bchUpe: the STD's size
+        return struct.pack("<H", len(body)) + body
+
+    styles = std(0, 0x0FFF, "Normal", b"", 0)
+    styles += std(1, 0, "heading 1", _sprm(0x460B, struct.pack("<H", 1)) + _sprm(0x260A, b"\0"), 1)
+    styles += b"\0\0" * (fixed - 2)
+    return struct.pack("<H", len(stshi)) + stshi + styles
+
+
+_LSID = 0x4E4B4F47
+
+
+def _lists() -> tuple[bytes, bytes, bytes]:
+    """(PlfLst, the LVLs that follow it, PlfLfo): one list whose level 0 prints 一、 二、 … (chineseCounting)
+    and level 1 （一） （二） …; one list instance (LFO 1) of it."""
+    lst = struct.pack("<h", 1) + struct.pack("<Ii", _LSID, 0) + struct.pack("<9H", *[0x0FFF] * 9) + b"\0\0"
+    lvls = b""
+    for level in range(9):
+        text = {0: "\x00、", 1: "（\x01）"}.get(level, chr(level) + ".")
+        nfc = 37 if level < 2 else 0
+        nums = bytes([text.index(chr(level)) + 1]) + bytes(8)
+        lvls += (struct.pack("<iBB", 1, nfc, 0) + nums + struct.pack("<BiiBBBB", 2, 0, 0, 0, 0, 0, 0)
+                 + struct.pack("<H", len(text)) + text.encode("utf-16-le"))
+    lfo = struct.pack("<I", 1) + struct.pack("<IIIBBBB", _LSID, 0, 0, 0, 0, 0, 0) + struct.pack("<I", 0)
+    return lst, lvls, lfo
+
+
+def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False, numbered_headings: bool = False) -> bytes:
     """A .doc of ("title"|"heading"|"para", text) and ("table", Grid) blocks.
 
     `encrypted` sets the FIB's fEncrypted flag (the text stays readable: the reader must refuse by the
-    flag, not by failing)."""
-    paragraphs = _paragraphs(blocks)
+    flag, not by failing); `numbered_headings` leaves the "二、" of the section headings to a heading style
+    numbered by a list (the stylesheet and list tables are written either way)."""
+    paragraphs = _paragraphs(blocks, numbered_headings)
     text = "".join(p.text + p.mark for p in paragraphs)
     fib_size = 32 + 2 + 28 + 2 + 88 + 2 + 93 * 8 + 2
     text_fc = 1024
@@ -207,7 +262,7 @@ def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False) -> b
     fc = text_fc
     for p in paragraphs:
         end = fc + 2 * (len(p.text) + 1)
-        runs.append((fc, end, p.grpprl))
+        runs.append((fc, end, p.papx))
         fc = end
     chpx_page_no = -(-text_end // _SECTOR)
     papx_pages, plc_papx = _papx_pages(runs, chpx_page_no + 1)
@@ -227,6 +282,11 @@ def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False) -> b
     put(33, b"\x02" + struct.pack("<I", 8 + 8) + struct.pack("<II", 0, ccp) + struct.pack("<HIH", 0, text_fc, 0))
     put(12, struct.pack("<III", text_fc, text_end, chpx_page_no))  # PlcBteChpx
     put(13, plc_papx)  # PlcBtePapx
+    put(1, _stylesheet())
+    lst, lvls, lfo = _lists()
+    put(73, lst)
+    table += lvls  # the LVLs follow the PlfLst, outside its fc/lcb
+    put(74, lfo)
     put(6, struct.pack("<II", 0, ccp) + struct.pack("<HIHI", 0, 0xFFFFFFFF, 0, 0xFFFFFFFF))  # PlcfSed: one section, no SEPX
 
     fib = bytearray(fib_size)
@@ -245,6 +305,6 @@ def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False) -> b
     return compound_file({"WordDocument": word, "1Table": table})
 
 
-def render_doc(spec: ReportSpec, **options) -> bytes:
+def render_doc(spec: ReportSpec, **options) -> bytes:  # options: see write_doc
     """The report as a Word 97–2003 document (the same blocks as render_docx)."""
     return write_doc(_blocks(spec), **options)

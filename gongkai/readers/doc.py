@@ -24,13 +24,12 @@ The walk:
    and other control characters are dropped; a line break (`\\x0b`) stays inside its paragraph.
 6. Automatic list numbers ("三、", "（一）"), which Word keeps in its list tables (PlfLst with the LVLs
    after it, PlfLfo) rather than in the text, are printed before the paragraph as Word shows them, from the
-   paragraph's sprmPIlfo/sprmPIlvl, in the DOCX reader's number formats.
+   paragraph's sprmPIlfo/sprmPIlvl or its style's (the stylesheet, STSH, with each style's base styles), in
+   the DOCX reader's number formats.
 
 Not read: headers, footers, footnotes, comments and text boxes; tracked deletions are read as if they were
-still there; a list number that only a paragraph style sets is not printed (LibreOffice writes it on each
-paragraph too, so its files are read in full; Word may leave it in the style, and the stylesheet is not
-read).  Word 6.0/95 files (an older FIB without a piece table of this form) and OLE files that are not Word
-documents (Excel, PowerPoint, Microsoft Works .wps, the pre-2001 WPS formats) are refused with a line
+still there.  Word 6.0/95 files (an older FIB without a piece table of this form) and OLE files that are not
+Word documents (Excel, PowerPoint, Microsoft Works .wps, the pre-2001 WPS formats) are refused with a line
 naming the format.
 """
 
@@ -60,6 +59,7 @@ _F_ENCRYPTED = 0x0100
 _F_WHICH_TABLE = 0x0200
 _F_OBFUSCATED = 0x8000
 _NFIB_WORD97 = 0x00C1
+_PAIR_STSHF = 1
 _PAIR_PLCF_BTE_PAPX = 13
 _PAIR_CLX = 33
 _PAIR_PLF_LST = 73
@@ -178,6 +178,7 @@ class _Fib:
             raise ReadError(CORRUPT.format(what="文件头不完整"))
         self.fc_clx, self.lcb_clx = struct.unpack_from("<II", word, pairs + 8 * _PAIR_CLX)
         self.fc_bte_papx, self.lcb_bte_papx = struct.unpack_from("<II", word, pairs + 8 * _PAIR_PLCF_BTE_PAPX)
+        self.fc_stshf, self.lcb_stshf = struct.unpack_from("<II", word, pairs + 8 * _PAIR_STSHF)
         self.fc_lst = self.lcb_lst = self.fc_lfo = self.lcb_lfo = 0
         if cb_fclcb > _PAIR_PLF_LFO:  # lists came with Word 97; the pairs are there in every Word 97 FIB
             self.fc_lst, self.lcb_lst = struct.unpack_from("<II", word, pairs + 8 * _PAIR_PLF_LST)
@@ -223,6 +224,7 @@ class _Reader:
         # grpprl and mark → (depth, cell end, row end, list, list level)
         self._props: dict[bytes, tuple[int, bool, bool, int, int]] = {}
         self.lists = _Lists(table_stream, fib)
+        self.styles = _Styles(table_stream, fib)
         self.papx_fcs, self.papx_runs = self._papx_runs()
         self._resolved: dict[bytes, bytes] = {}  # an FKP run's sprms → the same, sprmPHugePapx resolved
 
@@ -313,20 +315,22 @@ class _Reader:
                         else:
                             cb2 = page[b_offset + 1] if b_offset + 1 < 512 else 0
                             body = page[b_offset + 2: b_offset + 2 + 2 * cb2]
-                        grpprl = body[2:]  # after the style index
+                        grpprl = body  # the style index (istd), then the sprms
                     runs.append((fcs[j], fcs[j + 1], grpprl))
         runs.sort(key=lambda r: r[0])
         return [r[0] for r in runs], [(r[1], r[2]) for r in runs]
 
     def _papx(self, fc: int) -> bytes:
-        """The sprms of the paragraph whose mark is at byte `fc` of WordDocument."""
+        """The sprms of the paragraph whose mark is at byte `fc` of WordDocument: its style's, then its own
+        (a later sprm overrides an earlier one)."""
         i = bisect_right(self.papx_fcs, fc) - 1
         if i < 0 or fc >= self.papx_runs[i][0]:
-            return b""
-        grpprl = self.papx_runs[i][1]
-        resolved = self._resolved.get(grpprl)
+            return self.styles.papx(0)  # no run: the Normal style
+        papx = self.papx_runs[i][1]
+        resolved = self._resolved.get(papx)
         if resolved is None:
-            resolved = self._resolved[grpprl] = self._huge(grpprl)
+            istd = struct.unpack_from("<H", papx)[0] if len(papx) >= 2 else 0
+            resolved = self._resolved[papx] = self.styles.papx(istd) + self._huge(papx[2:])
         return resolved
 
     def _huge(self, grpprl: bytes) -> bytes:
@@ -452,6 +456,61 @@ def _without_field_codes(text: str) -> str:
 
 _FIELD_MARKS = re.compile("[\x13\x14\x15]")
 _NOT_MARK = re.compile("[^\r\x07\x0c\x0e]")
+
+
+# --- paragraph styles --------------------------------------------------------------------------------
+class _Styles:
+    """Each paragraph style's sprms from the stylesheet (STSH), its base styles' first: a heading numbered by
+    its style (Word's 标题 1 with a list) has the list only there.  A damaged stylesheet only costs the
+    styles' properties."""
+
+    def __init__(self, table: bytes, fib: _Fib) -> None:
+        self.own: dict[int, tuple[int, bytes]] = {}  # istd → (base istd, the style's own paragraph sprms)
+        self._resolved: dict[int, bytes] = {}
+        try:
+            self._load(table[fib.fc_stshf: fib.fc_stshf + fib.lcb_stshf])
+        except (struct.error, IndexError, ValueError):
+            self.own = {}
+
+    def _load(self, stsh: bytes) -> None:
+        if len(stsh) < 6:
+            return
+        cb_stshi = struct.unpack_from("<H", stsh, 0)[0]
+        cstd, cb_base = struct.unpack_from("<HH", stsh, 2)
+        at = 2 + cb_stshi
+        for istd in range(cstd):
+            if at + 2 > len(stsh):
+                break
+            cb_std = struct.unpack_from("<H", stsh, at)[0]
+            std = stsh[at + 2: at + 2 + cb_std]
+            at += 2 + cb_std
+            if len(std) < max(cb_base, 10) + 2:
+                continue  # an empty slot
+            stk_base, cupx_next = struct.unpack_from("<HH", std, 2)
+            if stk_base & 0x0F != 1 or cupx_next & 0x0F < 1:
+                continue  # not a paragraph style
+            cch = struct.unpack_from("<H", std, cb_base)[0]
+            upx = cb_base + 2 + 2 * cch + 2  # after the name and its terminating zero
+            cb_upx = struct.unpack_from("<H", std, upx)[0]
+            papx = std[upx + 2: upx + 2 + cb_upx]
+            if len(papx) < 2:
+                continue
+            self.own[istd] = (stk_base >> 4, papx[2:])  # the UpxPapx's istd repeats this style's
+
+    def papx(self, istd: int) -> bytes:
+        """The paragraph sprms style `istd` gives, its base styles' first."""
+        resolved = self._resolved.get(istd)
+        if resolved is None:
+            chain: list[bytes] = []
+            seen: set[int] = set()
+            at = istd
+            while at in self.own and at not in seen:  # a loop of bases is damage: stop at the repeat
+                seen.add(at)
+                base, own = self.own[at]
+                chain.append(own)
+                at = base
+            resolved = self._resolved[istd] = b"".join(reversed(chain))
+        return resolved
 
 
 # --- automatic list numbers ------------------------------------------------------------------------
