@@ -7,7 +7,8 @@ rendered reports truncated and corrupted (bytes, and the XML inside a DOCX), HTM
 markup, table cells rewritten with the template's labels and random spans, HTML without tables, absurdly
 wide and deep tables, PDFs ruled like graph paper, JavaScript with literals left open, absurd numbers,
 mixed and wrong encodings (of the content and of file names), DOCX zip bombs, a PDF without a text
-layer (a scan), and .doc files whose compound file is intact but whose Word streams are damaged.  The fixed inputs that once hung or crashed are kept here as regression tests.
+layer (a scan), and .doc files whose compound file is intact but whose Word streams are damaged.
+The fixed inputs that once hung or crashed are kept here as regression tests.
 
 Run with `-s` to see how many inputs each reader got (`FUZZ_COUNTS`); FUZZ_EXAMPLES=1000 hunts longer."""
 
