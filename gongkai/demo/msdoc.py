@@ -3,7 +3,8 @@
 
 It exists so that tests can make .doc (and WPS .wps, the same format) files of random reports without a
 word processor: the round trip through the .doc reader then covers the structures a real writer uses —
-one UTF-16 piece in the piece table, paragraph properties in FKP pages (sprmPFInTable, sprmPItap,
+a piece table (one UTF-16 piece, or many with the ASCII ones compressed, in or out of stream order),
+paragraph properties in FKP pages (sprmPFInTable, sprmPItap,
 sprmPFTtp), table rows described by sprmTDefTable with cell edges for horizontal merges and vertMerge
 flags for vertical ones, line breaks inside cells (\\x0b), a stylesheet and list tables (headings numbered
 by their style, on request) and, on request, the FIB's encryption flag.  Field codes are not written (a
@@ -246,30 +247,68 @@ def _lists() -> tuple[bytes, bytes, bytes]:
     return lst, lvls, lfo
 
 
-def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False, numbered_headings: bool = False) -> bytes:
+def _layout(paragraphs: list[_Paragraph], text_fc: int, pieces: str):
+    """Where the text goes in WordDocument: (the text bytes, the Pcds as (cp start, cp end, fc field),
+    the paragraph runs (start fc, end fc, papx) sorted by fc).
+
+    pieces "one": one UTF-16 piece.  "mixed": a piece per stretch of paragraphs of one kind, those of
+    ASCII only "compressed" (a byte a character, as Word writes them), the rest UTF-16.  "reversed": the
+    same pieces stored in the stream last first, as Word's fast save leaves them."""
+    groups: list[list[_Paragraph]] = []
+    for p in paragraphs:
+        narrow = pieces != "one" and (p.text + p.mark).isascii()
+        if groups and (pieces == "one" or ((groups[-1][0].text + groups[-1][0].mark).isascii() == narrow)):
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    order = list(range(len(groups)))
+    if pieces == "reversed":
+        order.reverse()
+    body = bytearray()
+    placed: dict[int, int] = {}  # group → its byte offset in WordDocument
+    for g in order:
+        chars = "".join(p.text + p.mark for p in groups[g])
+        narrow = pieces != "one" and chars.isascii()
+        placed[g] = text_fc + len(body)
+        body += chars.encode("ascii") if narrow else chars.encode("utf-16-le")
+    pcds, runs = [], []
+    cp = 0
+    for g, group in enumerate(groups):
+        chars = "".join(p.text + p.mark for p in group)
+        narrow = pieces != "one" and chars.isascii()
+        fc = placed[g]
+        pcds.append((cp, cp + len(chars), (fc * 2) | 0x40000000 if narrow else fc))
+        for p in group:
+            end = fc + (len(p.text) + 1) * (1 if narrow else 2)
+            runs.append((fc, end, p.papx))
+            fc = end
+        cp += len(chars)
+    # The pieces lie back to back (no padding: LibreOffice loses its place in a table when a paragraph run
+    # covers bytes outside every piece), so the runs, in stream order, are contiguous as FKPs require.
+    runs.sort(key=lambda r: r[0])
+    return bytes(body), pcds, runs
+
+
+def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False, numbered_headings: bool = False,
+              pieces: str = "one") -> bytes:
     """A .doc of ("title"|"heading"|"para", text) and ("table", Grid) blocks.
 
     `encrypted` sets the FIB's fEncrypted flag (the text stays readable: the reader must refuse by the
     flag, not by failing); `numbered_headings` leaves the "二、" of the section headings to a heading style
-    numbered by a list (the stylesheet and list tables are written either way)."""
+    numbered by a list (the stylesheet and list tables are written either way); `pieces` is how the text
+    is cut into pieces (see _layout)."""
     paragraphs = _paragraphs(blocks, numbered_headings)
     text = "".join(p.text + p.mark for p in paragraphs)
     fib_size = 32 + 2 + 28 + 2 + 88 + 2 + 93 * 8 + 2
     text_fc = 1024
-    encoded = text.encode("utf-16-le")
+    encoded, pcds, runs = _layout(paragraphs, text_fc, pieces)
     text_end = text_fc + len(encoded)
-    runs = []
-    fc = text_fc
-    for p in paragraphs:
-        end = fc + 2 * (len(p.text) + 1)
-        runs.append((fc, end, p.papx))
-        fc = end
     chpx_page_no = -(-text_end // _SECTOR)
     papx_pages, plc_papx = _papx_pages(runs, chpx_page_no + 1)
     word_tail = _chpx_page(text_fc, text_end) + papx_pages
     word_size = (chpx_page_no * _SECTOR) + len(word_tail)
 
-    # 1Table: the piece table (one unicode piece), the two bin tables and one section.
+    # 1Table: the piece table, the two bin tables, the stylesheet, the lists and one section.
     table = b""
     pairs: dict[int, tuple[int, int]] = {}
 
@@ -279,7 +318,9 @@ def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False, numb
         table += data
 
     ccp = len(text)
-    put(33, b"\x02" + struct.pack("<I", 8 + 8) + struct.pack("<II", 0, ccp) + struct.pack("<HIH", 0, text_fc, 0))
+    plc_pcd = struct.pack(f"<{len(pcds) + 1}I", *[p[0] for p in pcds], ccp)
+    plc_pcd += b"".join(struct.pack("<HIH", 0, fc, 0) for _, _, fc in pcds)
+    put(33, b"\x02" + struct.pack("<I", len(plc_pcd)) + plc_pcd)
     put(12, struct.pack("<III", text_fc, text_end, chpx_page_no))  # PlcBteChpx
     put(13, plc_papx)  # PlcBtePapx
     put(1, _stylesheet())
@@ -290,7 +331,7 @@ def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False, numb
     put(6, struct.pack("<II", 0, ccp) + struct.pack("<HIHI", 0, 0xFFFFFFFF, 0, 0xFFFFFFFF))  # PlcfSed: one section, no SEPX
 
     fib = bytearray(fib_size)
-    flags = 0x0200 | 0x1000 | (0x0100 if encrypted else 0)  # fWhichTblStm (1Table), fExtChar, fEncrypted
+    flags = 0x0200 | 0x1000 | (0x0100 if encrypted else 0) | (0x0004 if pieces != "one" else 0)  # fWhichTblStm (1Table), fExtChar, fEncrypted, fComplex
     struct.pack_into("<HHHHHH", fib, 0, 0xA5EC, 0x00C1, 0, 0x0804, 0, flags)
     struct.pack_into("<H", fib, 0x0C, 0x00BF)  # nFibBack
     struct.pack_into("<H", fib, 32, 14)
