@@ -138,14 +138,15 @@ def test_a_docx_saved_as_doc_by_libreoffice_reads_exactly():
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**32), st.sampled_from([("2019", False), ("2021", True), ("2021", False)]),
        st.sampled_from([0.0, 0.5]), st.sampled_from(["doc", "wps"]), st.booleans(),
-       st.sampled_from(["one", "mixed", "reversed"]))
-def test_round_trip_through_the_doc_writer(seed, layout, blanks, suffix, numbered_headings, pieces):
+       st.sampled_from(["one", "mixed", "reversed"]), st.sampled_from(["edges", "flags"]))
+def test_round_trip_through_the_doc_writer(seed, layout, blanks, suffix, numbered_headings, pieces, merges):
     """Random consistent reports written to the published format (gongkai.demo.msdoc) read back exactly:
     .wps is the same bytes under WPS's name, and the content, not the name, picks the reader.  The text
     is one UTF-16 piece, or many pieces, the ASCII ones compressed, in order or stored last first."""
     template, split = layout
     spec = random_report(random.Random(seed), template, split, blanks=blanks)
-    report = parse_bytes(render_doc(spec, numbered_headings=numbered_headings, pieces=pieces), f"report.{suffix}")
+    data = render_doc(spec, numbered_headings=numbered_headings, pieces=pieces, merges=merges)
+    report = parse_bytes(data, f"report.{suffix}")
     assert report.format == "doc"
     assert (report.agency, report.year, report.template) == (spec.agency, spec.year, spec.template)
     assert report.figures == spec.figures
@@ -176,6 +177,18 @@ def test_pieces_compressed_and_out_of_order_read_the_same():
         starts = [p.fc for p in reader.pieces]
         assert starts == (sorted(starts) if pieces == "mixed" else sorted(starts, reverse=True))
         assert read_document(data).blocks == one.blocks
+
+
+def test_merges_by_flags_read_as_merges_by_cell_edges():
+    """Word 97 joined cells with horzMerge flags (each column still a cell, the joined ones empty) and can
+    give vertical merges as sprmTVertMerge after the table definition; Word 2000 on writes a wide cell and
+    TC80 vertMerge flags.  Both are the same table.  (LibreOffice reads both to the same figures.)"""
+    spec = random_report(random.Random(9), "2021")
+    edges, flags = render_doc(spec), render_doc(spec, merges="flags")
+    assert read_document(flags).blocks == read_document(edges).blocks
+    t3 = read_document(flags).tables[1]
+    assert [(c.rowspan, c.colspan) for c in t3.rows[0]] == [(3, 3), (1, 7)]
+    assert [(c.text, c.rowspan, c.colspan) for c in t3.rows[1]] == [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)]
 
 
 def test_the_writer_keeps_to_the_formats_fixed_points():

@@ -2,16 +2,17 @@
 [MS-DOC] for the WordDocument stream.
 
 It exists so that tests can make .doc (and WPS .wps, the same format) files of random reports without a
-word processor: the round trip through the .doc reader then covers the structures a real writer uses —
-a piece table (one UTF-16 piece, or many with the ASCII ones compressed, in or out of stream order),
-paragraph properties in FKP pages (sprmPFInTable, sprmPItap,
-sprmPFTtp), table rows described by sprmTDefTable with cell edges for horizontal merges and vertMerge
-flags for vertical ones, line breaks inside cells (\\x0b), a stylesheet and list tables (headings numbered
-by their style, on request) and, on request, the FIB's encryption flag.  Field codes are not written (a
-real field needs its characters marked special and a field table; the LibreOffice fixtures in
+word processor: the round trip through the .doc reader then covers the structures real writers use — a
+piece table (one UTF-16 piece, or many with the ASCII ones compressed, in or out of stream order),
+paragraph properties in FKP pages (sprmPFInTable, sprmPItap, sprmPFTtp), table rows described by
+sprmTDefTable (merged cells as wide cells with TC80 vertMerge flags, or as Word 97's horzMerge flags with
+sprmTVertMerge), line breaks inside cells (\\x0b), a stylesheet and list tables (headings numbered by
+their style, on request) and, on request, the FIB's encryption flag.  Field codes are not written (a real
+field needs its characters marked special and a field table; the LibreOffice fixtures in
 tests/fixtures/word97 hold real ones).  It writes what the reader needs and what LibreOffice needs to open
-the file (character runs, a section, styles); no fonts or document properties.  LibreOffice opens its files
-and shows the same tables and numbered headings.
+the file (character runs, a section, styles); no fonts or document properties.  LibreOffice opens its
+files and reads the same figures and numbered headings from them (checked by hand: the tests do not run
+LibreOffice).
 """
 
 from __future__ import annotations
@@ -96,12 +97,12 @@ _IN_TABLE = _sprm(0x2416, b"\x01") + _sprm(0x6649, struct.pack("<i", 1))  # sprm
 _ROW_END = _IN_TABLE + _sprm(0x2417, b"\x01")  # sprmPFTtp
 
 
-def _def_table(edges: list[int], vert: list[int]) -> bytes:
-    """sprmTDefTable: the row's cell edges (twips) and one TC80 per cell with its vertMerge flag."""
+def _def_table(edges: list[int], vert: list[int], horz: list[int]) -> bytes:
+    """sprmTDefTable: the row's cell edges (twips) and one TC80 per cell with its horzMerge and vertMerge flags."""
     count = len(edges) - 1
     body = bytes([count]) + struct.pack(f"<{count + 1}h", *edges)
-    for v in vert:
-        body += struct.pack("<HH", v << 5, 0) + bytes(16)  # tcgrf, wWidth, four nil borders
+    for h, v in zip(horz, vert):
+        body += struct.pack("<HH", h | v << 5, 0) + bytes(16)  # tcgrf, wWidth, four nil borders
     return _sprm(0xD608, struct.pack("<H", len(body) + 1) + body)
 
 
@@ -120,7 +121,7 @@ class _Paragraph:
 _HEADING_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
 
 
-def _paragraphs(blocks: list[tuple[str, object]], numbered_headings: bool) -> list[_Paragraph]:
+def _paragraphs(blocks: list[tuple[str, object]], numbered_headings: bool, merges: str) -> list[_Paragraph]:
     out: list[_Paragraph] = []
     for kind, content in blocks:
         if kind == "heading" and numbered_headings and _HEADING_NUMBER.match(str(content)):
@@ -137,17 +138,27 @@ def _paragraphs(blocks: list[tuple[str, object]], numbered_headings: bool) -> li
         for r in range(grid.nrows):
             edges = [0]
             vert: list[int] = []
+            horz: list[int] = []
             c = 0
             while c < grid.ncols:
                 cell = grid.owner[r][c]
                 assert cell is not None
                 end = cell.col + cell.colspan
                 text = cell.text.replace("\n", "\x0b") if cell.row == r else ""
-                out.append(_Paragraph(text, "\x07", _IN_TABLE))
-                vert.append(0 if cell.rowspan == 1 else 3 if cell.row == r else 1)
-                edges.append(edges_all[end])
+                # "edges": a cell as wide as the columns it spans (Word 2000 on); "flags": one cell a column,
+                # the ones after the first flagged as merged into it (Word 97's horzMerge)
+                widths = [end] if merges == "edges" else range(c + 1, end + 1)
+                for i, edge in enumerate(widths):
+                    out.append(_Paragraph(text if i == 0 else "", "\x07", _IN_TABLE))
+                    vert.append(0 if cell.rowspan == 1 else 3 if cell.row == r else 1)
+                    horz.append(0 if len(widths) == 1 else 1 if i == 0 else 2)
+                    edges.append(edges_all[edge])
                 c = end
-            out.append(_Paragraph("", "\x07", _ROW_END + _def_table(edges, vert)))
+            tap = _def_table(edges, [0] * len(vert), horz) if merges == "flags" else _def_table(edges, vert, horz)
+            if merges == "flags":
+                # vertical merges as sprmTVertMerge, one per merged cell, after the table definition
+                tap += b"".join(_sprm(0xD62B, bytes([2, i, v])) for i, v in enumerate(vert) if v)
+            out.append(_Paragraph("", "\x07", _ROW_END + tap))
         out.append(_Paragraph("", "\r"))  # Word ends a table with a paragraph outside it
     out.append(_Paragraph("", "\r"))
     return out
@@ -290,14 +301,16 @@ def _layout(paragraphs: list[_Paragraph], text_fc: int, pieces: str):
 
 
 def write_doc(blocks: list[tuple[str, object]], *, encrypted: bool = False, numbered_headings: bool = False,
-              pieces: str = "one") -> bytes:
+              pieces: str = "one", merges: str = "edges") -> bytes:
     """A .doc of ("title"|"heading"|"para", text) and ("table", Grid) blocks.
 
     `encrypted` sets the FIB's fEncrypted flag (the text stays readable: the reader must refuse by the
     flag, not by failing); `numbered_headings` leaves the "二、" of the section headings to a heading style
     numbered by a list (the stylesheet and list tables are written either way); `pieces` is how the text
-    is cut into pieces (see _layout)."""
-    paragraphs = _paragraphs(blocks, numbered_headings)
+    is cut into pieces (see _layout); `merges` "edges" writes a merged cell as one wide cell with its
+    vertical merge in the TC80, "flags" as one cell a column joined by horzMerge flags, with its vertical
+    merge as sprmTVertMerge."""
+    paragraphs = _paragraphs(blocks, numbered_headings, merges)
     text = "".join(p.text + p.mark for p in paragraphs)
     fib_size = 32 + 2 + 28 + 2 + 88 + 2 + 93 * 8 + 2
     text_fc = 1024
