@@ -44,7 +44,9 @@ from io import BytesIO
 from gongkai.document import Cell, Document, Paragraph, ReadError, Table, clean_text
 from gongkai.readers.docx import _format_number  # Word's number formats, one implementation for both readers
 
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Word and Excel save a password-protected .docx/.xlsx as an OLE compound file holding the encrypted zip in
+# a stream named EncryptedPackage (names are UTF-16 in the directory).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 # A real report's WordDocument stream is well under 10 MB (text is two bytes a character); a file that
 # declares more text than this is not a report, and walking it character by character would cost minutes.
@@ -92,14 +94,16 @@ _TEXT = {c: None for c in range(0x20) if chr(c) not in "\t\n"} | {0x0B: "\n", 0x
 def read(data: bytes) -> Document:
     import olefile  # imported here: only .doc files need it
 
-    if "EncryptedPackage".encode("utf-16-le") in data:
-        raise ReadError(ENCRYPTED)  # a password-protected .docx/.xlsx, wrapped in OLE
     try:
         ole = olefile.OleFileIO(BytesIO(data))
     except Exception as err:  # olefile raises OSError, but also struct errors and others on damaged headers
+        if _ENCRYPTED_PACKAGE in data[:1 << 20]:
+            raise ReadError(ENCRYPTED) from err  # the directory names it, though the container is damaged
         raise ReadError(CORRUPT.format(what="复合文档结构无法解析")) from err
     try:
         names = {"/".join(entry).lower() for entry in ole.listdir()}
+        if "encryptedpackage" in names:
+            raise ReadError(ENCRYPTED)  # a password-protected .docx/.xlsx, wrapped in OLE
         if "worddocument" not in names:
             if (len(data) - 512) % ole.sectorsize:
                 # Cut short (a download that stopped): the directory that names the streams is lost with
@@ -133,9 +137,9 @@ def _not_word(names: set[str]) -> str:
         return "这是 Excel 表格（.xls）文件，不是 Word 文档，无法读取，请另存为 .docx 或 PDF 后再导入"
     if "powerpoint document" in names:
         return "这是 PowerPoint 演示文稿（.ppt）文件，不是 Word 文档，无法读取"
-    if "contents" in names or "matost" in names:
+    if "matost" in names or ("contents" in names and "quill" not in names):
         # Microsoft Works' word processor (.wps) and the old Kingsoft WPS formats keep their text in a
-        # CONTENTS stream of their own layout, not in the Word format.
+        # CONTENTS stream of their own layout, not in the Word format (Publisher's has a Quill storage too).
         return "这是旧版 WPS/Works 文字处理格式（非 Word 97–2003 格式），暂不支持，请用 WPS 或 Word 另存为 .docx 或 .doc 后再导入"
     return "这是 OLE 复合文档，但其中没有 Word 正文（WordDocument 流），不是可读取的 Word 文档"
 
