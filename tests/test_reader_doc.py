@@ -250,9 +250,11 @@ def test_other_compound_files_are_refused_naming_the_format(streams, message):
     assert str(caught.value) == message
 
 
-def test_word_95_is_refused_naming_the_format():
+@pytest.mark.parametrize("ident,nfib", [(0xA5DC, 0x0065), (0xA5EC, 0x0065), (0xA5EC, 0x0068)],
+                         ids=["word6_a5dc", "word6", "word95"])
+def test_word_95_is_refused_naming_the_format(ident, nfib):
     word = bytearray(1024)
-    struct.pack_into("<HH", word, 0, 0xA5DC, 0x0065)  # Word 6.0's FIB
+    struct.pack_into("<HH", word, 0, ident, nfib)  # Word 6.0/95's FIB base
     with pytest.raises(ReadError) as caught:
         read_document(compound_file({"WordDocument": bytes(word)}))
     assert str(caught.value) == "这是 Word 6.0/95 格式的 .doc 文件，暂不支持，请用 Word 或 WPS 另存为 .docx 后再导入"

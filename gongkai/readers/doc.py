@@ -60,7 +60,8 @@ CORRUPT = "Word 文档（.doc/.wps）已损坏，无法读取（{what}）"
 _F_ENCRYPTED = 0x0100
 _F_WHICH_TABLE = 0x0200
 _F_OBFUSCATED = 0x8000
-_NFIB_WORD97 = 0x00C1
+# Word 6.0 and 95 wrote nFib 101–105 (0x65–0x69), Word 97 and later 0x00C1 (a few early writers 0x00C0 or so).
+_NFIB_LAST_WORD95 = 0x0069
 _PAIR_STSHF = 1
 _PAIR_PLCF_BTE_PAPX = 13
 _PAIR_CLX = 33
@@ -165,7 +166,7 @@ class _Fib:
         self.flags = struct.unpack_from("<H", word, 0x0A)[0]
         if self.flags & (_F_ENCRYPTED | _F_OBFUSCATED):
             raise ReadError(ENCRYPTED)
-        if nfib < _NFIB_WORD97:
+        if nfib <= _NFIB_LAST_WORD95:
             raise ReadError("这是 Word 6.0/95 格式的 .doc 文件，暂不支持，请用 Word 或 WPS 另存为 .docx 后再导入")
         at = 32
         csw = struct.unpack_from("<H", word, at)[0]
