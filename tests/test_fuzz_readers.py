@@ -127,7 +127,7 @@ def refused(data: bytes) -> str:
 
 # ---------------------------------------------------------------- random bytes
 SIGNATURES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"<html><body>", b"<table><tr><td>", b"| a | b |\n|---|---|\n",
-              b"\xef\xbb\xbf", b"\xff\xfe", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]
+              b"\xef\xbb\xbf", b"\xff\xfe", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf1"]
 
 
 @FUZZ
