@@ -191,6 +191,19 @@ def test_merges_by_flags_read_as_merges_by_cell_edges():
     assert [(c.text, c.rowspan, c.colspan) for c in t3.rows[1]] == [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)]
 
 
+def test_a_row_that_starts_right_of_the_tables_edge_keeps_its_cells_in_their_columns():
+    """Word's gridBefore: a row's first cell edge right of the others'.  The skipped columns are an empty
+    cell, as the DOCX reader reads w:gridBefore; edges a converter rounded differently (within 1.5 pt)
+    are the same grid line."""
+    from gongkai.demo.msdoc import _ROW_END, _def_table
+    from gongkai.readers.doc import _Row, _table
+
+    rows = [_Row([["项目"], ["自然人"], ["总计"]], _ROW_END + _def_table([0, 1000, 2000, 3000], [0, 0, 0], [0, 0, 0])),
+            _Row([["95"], ["95"]], _ROW_END + _def_table([1012, 2000, 2990], [0, 0], [0, 0]))]
+    assert [[(c.text, c.rowspan, c.colspan) for c in row] for row in _table(rows).rows] == [
+        [("项目", 1, 1), ("自然人", 1, 1), ("总计", 1, 1)], [("", 1, 1), ("95", 1, 1), ("95", 1, 1)]]
+
+
 def test_the_writer_keeps_to_the_formats_fixed_points():
     """The writer is to the published format, not to this reader: olefile (not our code) opens its
     compound file, and the FIB says Word 97.  (LibreOffice opens these files and its HTML export of

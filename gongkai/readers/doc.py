@@ -789,6 +789,10 @@ def _table(rows: list[_Row]) -> Table:
     out_rows: list[list[Cell]] = []
     for r, row in enumerate(laid):
         out: list[Cell] = []
+        if row and row[0][1] is not None and column(row[0][1]) > 0:
+            # The row starts right of the table's left edge (Word's gridBefore): the columns it skips are
+            # an empty cell, as the DOCX reader reads w:gridBefore, so the cells after stay in their columns.
+            out.append(Cell("", 1, column(row[0][1])))
         for cell in row:
             text, left, right, _, vert = cell
             if left is None:
