@@ -256,9 +256,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rule.region_ambiguous": ("地区不唯一", "region ambiguous"),
     # upload (admin only)
     "upload.intro": (
-        "上传年度报告文件（可一次选择多个；支持 txt、md、html、htm、docx、doc、wps、pdf）。文件按内容识别格式，"
+        "上传年度报告文件（可一次选择多个；支持 txt、md、html、htm、docx、doc、wps、rtf、pdf）。文件按内容识别格式，"
         "以安全的文件名保存到服务器的上传文件夹，然后导入数据库。",
-        "Upload report files (several at once; txt, md, html, htm, docx, doc, wps, pdf). The format is read from the "
+        "Upload report files (several at once; txt, md, html, htm, docx, doc, wps, rtf, pdf). The format is read from the "
         "content; files are saved under safe names in the server's upload folder, then loaded into the database.",
     ),
     "upload.password": ("管理员密码", "Admin password"),

@@ -21,9 +21,9 @@ from gongkai.parser import max_file_bytes
 from gongkai.readers import sniff_format
 
 UPLOAD_DIR_ENV = "GONGKAI_UPLOAD_DIR"
-UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "doc", "wps", "pdf"]
+UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "doc", "wps", "rtf", "pdf"]
 # The suffix a stored file gets is the one of its content (a PDF sent as "x.html" is saved as x.pdf).
-SUFFIX_OF_FORMAT = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html", "markdown": ".md", "text": ".txt"}
+SUFFIX_OF_FORMAT = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "rtf": ".rtf", "html": ".html", "markdown": ".md", "text": ".txt"}
 MAX_STEM_CHARS = 80
 # Letters and digits of any script (Chinese names stay readable) and a few harmless separators.
 _UNSAFE = re.compile(r"[^\w\-（）()]+", re.UNICODE)
@@ -69,7 +69,7 @@ def check_content(data: bytes) -> str | None:
         except ReadError as err:
             return f"{err}，未保存"
     if fmt not in SUFFIX_OF_FORMAT:
-        return "文件内容不是支持的格式（文本、Markdown、HTML、DOCX、DOC/WPS、PDF），未保存"
+        return "文件内容不是支持的格式（文本、Markdown、HTML、DOCX、DOC/WPS、RTF、PDF），未保存"
     return None
 
 

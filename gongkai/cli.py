@@ -38,7 +38,7 @@ def fail(message: str, code: int = EXIT_UNREADABLE) -> None:
 
 @app.command()
 def parse(
-    file: Path = typer.Argument(..., help="报告文件（文本、Markdown、HTML、DOCX、DOC/WPS、PDF）"),
+    file: Path = typer.Argument(..., help="报告文件（文本、Markdown、HTML、DOCX、DOC/WPS、RTF、PDF）"),
     as_json: bool = typer.Option(False, "--json", help="按数据规范输出 JSON"),
 ) -> None:
     """读取一份年度报告，输出表格数字与核对结果。"""

@@ -38,7 +38,7 @@ from gongkai.template import FIGURE_BY_KEY
 
 # The suffixes report files carry; other files in a folder (truth JSON, CSV, images) are not offered to the
 # parser. The parser sniffs the content itself, so a .htm that holds a PDF still reads.
-REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf"}
+REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".rtf", ".pdf"}
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 40
 

@@ -65,6 +65,7 @@ SAMPLES = {
     "markdown": render_markdown(SPEC),
     "doc_real": (FIXTURES / "word97" / "pingtan_2022.doc").read_bytes(),  # saved by LibreOffice
     "doc": render_doc(SPEC),
+    "rtf_real": (FIXTURES / "word97" / "hongze_2024.rtf").read_bytes(),  # saved by LibreOffice
 }
 
 

@@ -111,17 +111,17 @@ def test_ingesting_the_fixtures_gives_exactly_the_expected_rows(fixtures_db):
         assert (message.startswith(f"与本批中的 pingtan_{year}.html 同为平潭综合实验区 {year}年的报告，但数字不同，未导入")
                 or message.startswith(f"与已导入的 pingtan_{year}.html 数字完全相同")
                 or message.startswith("不是政府信息公开工作年度报告")), message
-    # word97/ holds the real reports saved as Word 97 .doc (by LibreOffice): read exactly, each is the same
-    # report as its source file, found a copy and skipped.
+    # word97/ holds the real reports saved as Word 97 .doc and RTF (by LibreOffice): read exactly, each is
+    # the same report as its source file, found a copy and skipped.
     copies = {r.path.name: (r.status, r.message) for r in summary.results if r.path.parent.name == "word97"}
-    # (and two reader fixtures that are not reports)
-    for name in ["nested_tables.doc", "numbered_lists.doc"]:
+    # (and reader fixtures that are not reports)
+    for name in ["nested_tables.doc", "numbered_lists.doc", "numbered_lists.rtf"]:
         assert copies.pop(name) == ("failed", "不是政府信息公开工作年度报告：没有找到表二、表三、表四中的任何一张表")
     sources = {p.stem: p.name for p in FIXTURES.iterdir() if p.name in REAL}
     assert copies == {
-        name: ("skipped", f"与已导入的 {sources[name.removesuffix('.doc').removesuffix('_docx')]} 数字完全相同（同一报告的另一份文件），保留原文件")
-        for name in ["000_604589b9a90ba4e6.doc", "hongze_2024.doc", "pingtan_2019.doc", "pingtan_2022.doc",
-                     "pingtan_2022_docx.doc", "shanghai_bgt_2019.doc"]}
+        name: ("skipped", f"与已导入的 {sources[Path(name).stem.removesuffix('_docx')]} 数字完全相同（同一报告的另一份文件），保留原文件")
+        for name in ["000_604589b9a90ba4e6.doc", "hongze_2024.doc", "hongze_2024.rtf", "pingtan_2019.doc",
+                     "pingtan_2022.doc", "pingtan_2022_docx.doc", "shanghai_bgt_2019.doc", "shanghai_bgt_2019.rtf"]}
     assert {p.suffix for p in summary.ignored} == {".json", ".csv", ".py"}  # word97/make_fixtures.py
 
 
@@ -135,7 +135,7 @@ def test_ingesting_the_fixtures_again_changes_nothing(fixtures_db):
                   ) == sorted(REAL)
     assert summary.count("stored", "replaced") == 0
     assert summary.lines()[0].startswith("共 ")
-    assert "跳过 11 个已导入的文件" in summary.lines()[0]  # the five reports and word97/'s six .doc copies
+    assert "跳过 13 个已导入的文件" in summary.lines()[0]  # the five reports and word97/'s eight copies
     assert summary.cross_year_findings == 2
 
 

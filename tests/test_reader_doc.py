@@ -273,15 +273,6 @@ def test_word_95_is_refused_naming_the_format(ident, nfib):
     assert str(caught.value) == "这是 Word 6.0/95 格式的 .doc 文件，暂不支持，请用 Word 或 WPS 另存为 .docx 后再导入"
 
 
-def test_rtf_under_a_doc_name_is_refused_naming_the_format():
-    """Portals often serve RTF as "报告.doc": named, not read as text (which would find no tables)."""
-    rtf = b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl{\\f0 SimSun;}}\\trowd\\cellx1000 \\intbl 1\\cell\\row}"
-    assert sniff_format(b"\r\n" + rtf) == "rtf"
-    with pytest.raises(ReadError) as caught:
-        parse_bytes(rtf, "报告.doc")
-    assert str(caught.value) == "这是 RTF 格式文件（常以 .doc 为扩展名），暂不支持，请用 Word 或 WPS 另存为 .docx 或 .doc 后再导入"
-
-
 @pytest.mark.parametrize("fraction", [0.1, 0.3, 0.5, 0.7, 0.9, 0.99])
 def test_a_truncated_doc_is_a_clear_chinese_error(fraction):
     data = (WORD97 / "hongze_2024.doc").read_bytes()

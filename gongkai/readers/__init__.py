@@ -16,8 +16,7 @@ from gongkai.readers.encoding import decode_text
 
 def sniff_format(data: bytes) -> str:
     """Which reader fits these bytes: pdf, docx, doc (every OLE2 compound file: the doc reader names what
-    it holds if not Word), html, markdown or text; "zip" for a zip that is not a DOCX and "rtf" for RTF,
-    which are refused."""
+    it holds if not Word), rtf, html, markdown or text; "zip" for a zip that is not a DOCX (refused)."""
     head = data[:2048].lstrip()
     if head.startswith(b"{\\rtf"):
         return "rtf"  # portals often serve RTF under a .doc name
@@ -67,9 +66,9 @@ def read_document(data: bytes) -> Document:
     elif fmt == "doc":
         from gongkai.readers import doc as reader
     elif fmt == "rtf":
-        raise ReadError("这是 RTF 格式文件（常以 .doc 为扩展名），暂不支持，请用 Word 或 WPS 另存为 .docx 或 .doc 后再导入")
+        from gongkai.readers import rtf as reader
     else:
-        raise ReadError("无法识别的文件格式（支持：文本、Markdown、HTML、DOCX、DOC、WPS、PDF）")
+        raise ReadError("无法识别的文件格式（支持：文本、Markdown、HTML、DOCX、DOC、WPS、RTF、PDF）")
     doc = reader.read(data)
     doc.format = fmt
     return doc

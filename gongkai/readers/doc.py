@@ -775,7 +775,16 @@ def _table(rows: list[_Row]) -> Table:
                 cells.append([_cell_text(blocks), tap.edges[i], tap.edges[i + 1], tap.horz[i], tap.vert[i]])
             else:
                 cells.append([_cell_text(blocks), None, None, 0, 0])
-        laid.append(_join_horizontal(cells))
+        laid.append(cells)
+    return table_from_layout(laid)
+
+
+def table_from_layout(laid: list[list[list]]) -> Table:
+    """A Table from rows of cells given as [text, left edge, right edge, horizontal merge flag, vertical
+    merge flag] (edges None when unknown; flags as Word's TC: horizontal 1 first, 2/3 joined to the cell
+    before; vertical 3 first, 1/2 continues the cell above).  Shared with the RTF reader, whose \\cellx,
+    \\clmgf/\\clmrg and \\clvmgf/\\clvmrg say the same."""
+    laid = [_join_horizontal(row) for row in laid]
     lines = _grid_lines([c for row in laid for c in row if c[1] is not None])
     columns: dict[int, int] = {}
 

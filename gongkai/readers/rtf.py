@@ -1,0 +1,278 @@
+"""RTF: what portals often serve under a .doc name (Word's and WPS's "save as RTF", web editors' exports).
+
+RTF is text: groups in braces, control words (`\\par`, `\\cellx1200`), and the document's characters, the
+non-ASCII ones as `\\'hh` bytes in the current font's code page (GBK for a Chinese font, `\\fcharset134`)
+or as `\\uN` with an ASCII fallback that is skipped.  The walk keeps a stack of group states (the font,
+whether the group's text is shown, `\\ucN`).  Groups that are not document text are skipped: the font,
+colour and style tables, document info, pictures, headers and footers, footnotes, field instructions
+(a field's result is kept), and every `{\\*\\…}` destination.
+
+Tables: `\\trowd` starts a row's definition — each cell's right edge (`\\cellxN`), merge flags (`\\clvmgf`
+first and `\\clvmrg` continued vertically, `\\clmgf`/`\\clmrg` horizontally); `\\intbl` paragraphs are in a
+cell, `\\cell` ends a cell and `\\row` the row.  Rows become a `Table` by the same geometry as the .doc
+reader (gongkai.readers.doc.table_from_layout).  A nested table's cells (`\\nestcell`) are read as lines of
+the outer cell.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from gongkai.document import Document, Paragraph, ReadError, clean_text
+from gongkai.readers.doc import table_from_layout
+
+# Groups whose content is not the document's text.
+_SKIP = {
+    "fonttbl", "colortbl", "stylesheet", "info", "pict", "header", "headerl", "headerr", "headerf", "footer",
+    "footerl", "footerr", "footerf", "footnote", "annotation", "fldinst", "object", "objdata", "listtable",
+    "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata", "colorschememapping", "datastore",
+    "latentstyles", "pgdsctbl", "revtbl", "mmathPr", "shp", "shpinst", "nonshppict", "template", "filetbl",
+    "bkmkstart", "bkmkend", "atnid", "atnauthor", "comment", "xe", "tc", "txe", "pnseclvl", "operator", "author", "title", "keywords", "doccomm", "company", "userprops",
+}
+# \fcharset → Python codec for the font's \'hh bytes.
+_CHARSETS = {0: "cp1252", 134: "gb18030", 136: "big5", 128: "cp932", 129: "cp949", 161: "cp1253", 162: "cp1254",
+             177: "cp1255", 178: "cp1256", 186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250"}
+_SYMBOLS = {"par": "\n", "line": "\x0b", "tab": "\t", "emdash": "—", "endash": "–", "bullet": "•",
+            "lquote": "‘", "rquote": "’", "ldblquote": "“", "rdblquote": "”", "emspace": " ", "enspace": " ",
+            "qmspace": " ", "sect": "\n", "page": "\n", "column": "\n"}
+# Every control word the walk acts on; the rest (fonts, sizes, borders, spacing …) are passed over.
+_HANDLED = {w.encode() for w in _SKIP | set(_SYMBOLS) | {
+    "f", "fcharset", "listtext", "pntext", "ansicpg", "uc", "u", "trowd", "trleft", "clvmgf", "clvmrg", "clmgf",
+    "clmrg", "cellx", "pard", "intbl", "nestcell", "cell", "row", "fldrslt"}}
+_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([^\\{}\r\n]+)|[\r\n]+", re.S)
+# A real report is well under this many tokens; a file past it is not a report (and would take minutes).
+MAX_TOKENS = 20_000_000
+
+
+class _State:
+    """What a group inherits: whether its text is shown, the font, \\ucN, whether it is the font table."""
+
+    __slots__ = ("skip", "font", "uc", "fonttbl", "number")
+
+    def __init__(self, skip: bool = False, font: int = -1, uc: int = 1, fonttbl: bool = False,
+                 number: bool = False) -> None:
+        self.skip, self.font, self.uc, self.fonttbl, self.number = skip, font, uc, fonttbl, number
+
+    def copy(self) -> _State:
+        return _State(self.skip, self.font, self.uc, self.fonttbl, self.number)
+
+
+def read(data: bytes) -> Document:
+    if not data.lstrip().startswith(b"{\\rtf"):
+        raise ReadError("这不是 RTF 文件（缺少 {\\rtf 开头）")
+    walker = _Walker()
+    for count, match in enumerate(_TOKEN.finditer(data)):
+        if count > MAX_TOKENS:
+            raise ReadError("文件内容过多，疑似异常文件，已拒绝读取")
+        walker.token(match)
+    walker.flush_paragraph(force=True)
+    walker.end_table()
+    return walker.doc
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.doc = Document()
+        self.stack: list[_State] = [_State()]
+        self.fonts: dict[int, str] = {}  # \fN → codec, from the font table
+        self.default_codec = "cp1252"
+        self.text: list[str] = []  # the paragraph being read
+        self.pending: bytearray = bytearray()  # \'hh bytes not yet decoded
+        self.skip_chars = 0  # fallback characters still to skip after a \uN
+        self.in_table = False  # the paragraph has \intbl
+        self.cell: list[str] = []  # the paragraphs of the cell being read
+        self.row: list[str] = []  # the texts of the row's cells so far
+        self.rows: list[list[list]] = []  # the table so far, as table_from_layout's cells
+        # the row definition: cell right edges and merge flags, for the row being read (\trowd … \cellx)
+        self.left = 0
+        self.edges: list[int] = []
+        self.horz: list[int] = []
+        self.vert: list[int] = []
+        self.next_horz = self.next_vert = 0
+        self.font_table_font: int | None = None  # inside the font table: the \fN being defined
+
+    # --- characters ------------------------------------------------------------------------------
+    def codec(self) -> str:
+        return self.fonts.get(self.stack[-1].font, self.default_codec)
+
+    def decode_pending(self) -> None:
+        if self.pending:
+            self.text.append(bytes(self.pending).decode(self.codec(), errors="replace"))
+            self.pending.clear()
+
+    def put(self, chars: str) -> None:
+        self.decode_pending()
+        self.text.append(chars)
+
+    # --- tokens ----------------------------------------------------------------------------------
+    def token(self, match: re.Match) -> None:
+        word, arg, hexbyte, symbol, brace, text = match.groups()
+        state = self.stack[-1]
+        if brace is not None:
+            self.decode_pending()
+            if brace == b"{":
+                self.stack.append(state.copy())
+            elif len(self.stack) > 1:
+                self.stack.pop()
+            return
+        if hexbyte is not None:
+            if self.skip_chars:
+                self.skip_chars -= 1
+            elif not state.skip:
+                self.pending.append(int(hexbyte, 16))
+            return
+        if text is not None:
+            if state.skip:
+                return
+            chars = text.decode("latin-1")
+            if self.skip_chars:
+                dropped = min(self.skip_chars, len(chars))
+                chars = chars[dropped:]
+                self.skip_chars -= dropped
+            if chars:
+                self.put(chars)
+            return
+        if symbol is not None:
+            self.control_symbol(symbol.decode("latin-1"), state)
+            return
+        if word is not None:
+            if word in _HANDLED:  # most control words only format: no need to look at them
+                self.control_word(word.decode("ascii"), int(arg) if arg is not None else None, state)
+            return
+        # a line break in the file itself: no text
+
+    def control_symbol(self, symbol: str, state: _State) -> None:
+        if symbol == "*":
+            state.skip = True  # an optional destination this reader does not know
+        elif state.skip:
+            return
+        elif symbol in "\r\n":
+            self.flush_paragraph()  # a backslash before a line break is \\par
+        elif symbol in "\\{}":
+            self.put(symbol)
+        elif symbol == "~":
+            self.put("\u00a0")
+        elif symbol == "_":
+            self.put("-")
+        # \- (optional hyphen), \| and others: no text
+
+    def control_word(self, word: str, arg: int | None, state: _State) -> None:
+        if state.fonttbl:  # the font table: which code page each font's \\'hh bytes are in
+            if word == "f" and arg is not None:
+                self.font_table_font = arg
+            elif word == "fcharset" and arg is not None and self.font_table_font is not None:
+                self.fonts[self.font_table_font] = _CHARSETS.get(arg, self.default_codec)
+            return
+        if word in ("listtext", "pntext"):
+            # The list number as text ("三、"), written for readers that do not number lists themselves
+            state.number = True
+            return
+        if word in _SKIP:
+            state.skip = True
+            state.fonttbl = word == "fonttbl"
+            return
+        if word == "ansicpg" and arg:
+            codec = {936: "gb18030"}.get(arg, f"cp{arg}")
+            try:
+                self.default_codec = codecs.lookup(codec).name
+            except LookupError:
+                pass
+            return
+        if word == "uc" and arg is not None:
+            state.uc = max(0, arg)
+            return
+        if word == "u" and arg is not None:
+            code = arg + 0x10000 if arg < 0 else arg  # written as a signed 16-bit number
+            if not state.skip and code < 0x110000:
+                self.put(chr(code))
+            self.skip_chars = state.uc  # the fallback for readers without Unicode
+            return
+        if state.skip:
+            return  # (a skipped group's \\trowd, as in {\\*\\nesttableprops}, describes no row of ours)
+        if word == "f" and arg is not None:
+            self.decode_pending()
+            state.font = arg
+            return
+        # The row definition: \\trowd, then per cell its merge flags and its right edge (\\cellx).
+        if word == "trowd":
+            self.left, self.edges, self.horz, self.vert = 0, [], [], []
+            self.next_horz = self.next_vert = 0
+        elif word == "trleft" and arg is not None:
+            self.left = arg
+        elif word == "clvmgf":
+            self.next_vert = 3
+        elif word == "clvmrg":
+            self.next_vert = 1
+        elif word == "clmgf":
+            self.next_horz = 1
+        elif word == "clmrg":
+            self.next_horz = 2
+        elif word == "cellx" and arg is not None:
+            self.edges.append(arg)
+            self.horz.append(self.next_horz)
+            self.vert.append(self.next_vert)
+            self.next_horz = self.next_vert = 0
+        elif word == "pard":
+            self.in_table = False
+        elif word == "intbl":
+            self.in_table = True
+        elif word in ("par", "sect", "page"):
+            self.flush_paragraph()
+        elif word == "tab" and state.number:
+            pass  # the tab between a list number and the text: the DOCX reader prints "三、总体情况" too
+        elif word in ("line", "tab", "emdash", "endash", "bullet", "lquote", "rquote", "ldblquote", "rdblquote",
+                      "emspace", "enspace", "qmspace"):
+            self.put(_SYMBOLS[word])
+        elif word == "nestcell":
+            self.cell.append(self.take_text())  # a nested table's cell: a line of the outer cell
+        elif word == "cell":
+            self.cell.append(self.take_text())
+            self.row.append(clean_text("\n".join(p for p in self.cell if p)))
+            self.cell = []
+        elif word == "row":
+            self.end_row()
+
+    # --- blocks ----------------------------------------------------------------------------------
+    def take_text(self) -> str:
+        self.decode_pending()
+        text = "".join(self.text).replace("\x0b", "\n")
+        self.text = []
+        return text
+
+    def flush_paragraph(self, force: bool = False) -> None:
+        text = self.take_text()
+        if self.in_table and not force:
+            self.cell.append(text)  # a paragraph inside a cell
+            return
+        if self.rows or self.row:
+            self.end_table()
+        text = clean_text(text)
+        if text:
+            self.doc.blocks.append(Paragraph(text))
+
+    def end_row(self) -> None:
+        if self.cell or self.text:
+            self.cell.append(self.take_text())
+            self.row.append(clean_text("\n".join(p for p in self.cell if p)))
+            self.cell = []
+        cells = []
+        usable = len(self.edges) == len(self.row)
+        left = self.left
+        for i, text in enumerate(self.row):
+            if usable and self.edges[i] > left:
+                cells.append([text, left, self.edges[i], self.horz[i], self.vert[i]])
+                left = self.edges[i]
+            else:
+                usable = False
+                cells = [[t, None, None, 0, 0] for t in self.row]
+                break
+        self.rows.append(cells)
+        self.row = []
+
+    def end_table(self) -> None:
+        if self.row:
+            self.end_row()
+        if self.rows:
+            self.doc.blocks.append(table_from_layout(self.rows))
+        self.rows = []
