@@ -1,7 +1,7 @@
 """Parse speed per format: reports/s on this machine, printed one line per measure as `name: value unit`.
 
-Inputs: the real reports in tests/fixtures (text, HTML, PDF), the same reports saved as Word 97 .doc by
-LibreOffice (tests/fixtures/word97), and reports rendered by gongkai.demo.render (and gongkai.demo.msdoc for
+Inputs: the real reports in tests/fixtures (text, HTML, PDF), the same reports saved as Word 97 .doc and
+RTF by LibreOffice (tests/fixtures/word97), and reports rendered by gongkai.demo.render (and gongkai.demo.msdoc for
 .doc) for the formats the corpus lacks (Markdown, DOCX, GBK HTML), so every reader is measured on a full report.
 
     python benchmarks/parse_bench.py [--seconds 2] [--only doc,docx]
@@ -29,6 +29,8 @@ def samples() -> dict[str, list[bytes]]:
         "pdf (hongze 2024, 5 pages)": [(FIXTURES / "hongze_2024.pdf").read_bytes()],
         # the five real reports as LibreOffice saves them (two are whole portal pages, 150-160 KB)
         "doc (real reports, LibreOffice)": [p.read_bytes() for p in sorted((FIXTURES / "word97").glob("*.doc"))
+                                            if (FIXTURES / f"{p.stem}.truth.json").exists()],
+        "rtf (real reports, LibreOffice)": [p.read_bytes() for p in sorted((FIXTURES / "word97").glob("*.rtf"))
                                             if (FIXTURES / f"{p.stem}.truth.json").exists()],
     }
     try:

@@ -40,7 +40,12 @@ _SYMBOLS = {"par": "\n", "line": "\x0b", "tab": "\t", "emdash": "—", "endash":
 _HANDLED = {w.encode() for w in _SKIP | set(_SYMBOLS) | {
     "f", "fcharset", "listtext", "pntext", "ansicpg", "uc", "u", "trowd", "trleft", "clvmgf", "clvmrg", "clmgf",
     "clmrg", "cellx", "pard", "intbl", "nestcell", "cell", "row", "fldrslt"}}
-_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([^\\{}\r\n]+)|[\r\n]+", re.S)
+_HANDLED.add(b"bin")
+# Runs of control words the walk passes over are one token (most of an RTF file is formatting: one token
+# a word made Python the bottleneck); the first group is then None and the match is skipped whole.
+_NOISE = rb"(?:\\(?!(?:" + b"|".join(sorted(_HANDLED, key=len, reverse=True)) + rb")(?![a-zA-Z]))[a-zA-Z]{1,32}-?\d{0,10} ?)+"
+_TOKEN = re.compile(_NOISE + rb"|\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([^\\{}\r\n]+)|[\r\n]+",
+                    re.S)
 # A real report is well under this many tokens; a file past it is not a report (and would take minutes).
 MAX_TOKENS = 20_000_000
 
@@ -62,9 +67,19 @@ def read(data: bytes) -> Document:
     if not data.lstrip().startswith(b"{\\rtf"):
         raise ReadError("这不是 RTF 文件（缺少 {\\rtf 开头）")
     walker = _Walker()
-    for count, match in enumerate(_TOKEN.finditer(data)):
+    at, count = 0, 0
+    while at < len(data):
+        match = _TOKEN.match(data, at)
+        if match is None:  # a lone backslash at the end
+            break
+        at = match.end()
+        count += 1
         if count > MAX_TOKENS:
             raise ReadError("文件内容过多，疑似异常文件，已拒绝读取")
+        if match.group(1) == b"bin":
+            # \binN: N bytes of raw binary (a picture) follow; they may hold braces, so they are jumped over
+            at += max(0, int(match.group(2) or 0))
+            continue
         walker.token(match)
     walker.flush_paragraph(force=True)
     walker.end_table()
@@ -148,7 +163,7 @@ class _Walker:
         elif state.skip:
             return
         elif symbol in "\r\n":
-            self.flush_paragraph()  # a backslash before a line break is \\par
+            self.flush_paragraph()  # a backslash before a line break is \par
         elif symbol in "\\{}":
             self.put(symbol)
         elif symbol == "~":
@@ -158,7 +173,7 @@ class _Walker:
         # \- (optional hyphen), \| and others: no text
 
     def control_word(self, word: str, arg: int | None, state: _State) -> None:
-        if state.fonttbl:  # the font table: which code page each font's \\'hh bytes are in
+        if state.fonttbl:  # the font table: which code page each font's \'hh bytes are in
             if word == "f" and arg is not None:
                 self.font_table_font = arg
             elif word == "fcharset" and arg is not None and self.font_table_font is not None:
@@ -189,12 +204,12 @@ class _Walker:
             self.skip_chars = state.uc  # the fallback for readers without Unicode
             return
         if state.skip:
-            return  # (a skipped group's \\trowd, as in {\\*\\nesttableprops}, describes no row of ours)
+            return  # (a skipped group's \trowd, as in {\*\nesttableprops}, describes no row of ours)
         if word == "f" and arg is not None:
             self.decode_pending()
             state.font = arg
             return
-        # The row definition: \\trowd, then per cell its merge flags and its right edge (\\cellx).
+        # The row definition: \trowd, then per cell its merge flags and its right edge (\cellx).
         if word == "trowd":
             self.left, self.edges, self.horz, self.vert = 0, [], [], []
             self.next_horz = self.next_vert = 0
