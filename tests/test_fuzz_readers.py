@@ -261,6 +261,24 @@ def test_doc_with_damaged_word_streams(name, stream, damage):
     parse_or_refuse(compound_file(streams))
 
 
+# RTF pieces that break its structure: groups opened and closed, table words out of place, absurd numbers.
+RTF_PIECES = [b"{", b"}", b"\\cell ", b"\\row ", b"\\trowd ", b"\\cellx-5 ", b"\\cellx99999999 ", b"\\intbl ",
+              b"\\pard ", b"\\clvmrg ", b"\\clvmgf ", b"\\clmrg ", b"\\u-99999 ", b"\\u1114112 ", b"\\uc9999 ",
+              b"\\'zz", b"\\'b1", b"\\bin999999 ", b"\\bin-3 ", b"{\\*\\x ", b"\\fonttbl ", b"\\f99999 ",
+              b"\\ansicpg99999 ", b"\\listtext ", b"\\", b"\\nestcell "]
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.sampled_from(RTF_PIECES) | st.binary(max_size=8),
+                          st.integers(0, 64)), min_size=1, max_size=20))
+def test_rtf_with_damaged_structure(edits):
+    data = bytearray(SAMPLES["rtf_real"])
+    for where, piece, cut in edits:
+        at = int(len(data) * where)
+        data[at : at + cut] = piece
+    parse_or_refuse(bytes(data))
+
+
 @FUZZ
 @given(st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["drop", "repeat", "swap", "blank", "number"])),
                 min_size=1, max_size=30), st.sampled_from(["text_real", "markdown"]))

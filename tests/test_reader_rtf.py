@@ -58,6 +58,13 @@ def test_characters_in_code_pages_and_unicode():
     assert read_document(rtf).paragraphs == ["总计", "年报 2024 -链"]
 
 
+def test_characters_beyond_the_basic_plane_and_bad_numbers():
+    """\\uN is a signed 16-bit number: a character past U+FFFF is two of them (a surrogate pair), joined;
+    a lone surrogate is replaced, a number out of range dropped (with its fallback character)."""
+    rtf = b"{\\rtf1 a\\u-10179?\\u-8704?b\\u-10179?c\\u-99999 d\\par}"
+    assert read_document(rtf).paragraphs == ["a\U0001F600b\ufffdc"]
+
+
 def test_merged_cells_become_spans():
     rtf = (b"{\\rtf1\\ansi"
            b"\\trowd\\clvmgf\\cellx1000\\clmgf\\cellx2000\\clmrg\\cellx3000\\pard\\intbl A\\cell B\\cell \\cell\\row"

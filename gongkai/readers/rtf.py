@@ -199,7 +199,7 @@ class _Walker:
             return
         if word == "u" and arg is not None:
             code = arg + 0x10000 if arg < 0 else arg  # written as a signed 16-bit number
-            if not state.skip and code < 0x110000:
+            if not state.skip and 0 <= code < 0x110000:
                 self.put(chr(code))
             self.skip_chars = state.uc  # the fallback for readers without Unicode
             return
@@ -253,6 +253,9 @@ class _Walker:
         self.decode_pending()
         text = "".join(self.text).replace("\x0b", "\n")
         self.text = []
+        if any("\ud800" <= ch <= "\udfff" for ch in text):
+            # \uN writes a character beyond U+FFFF as two surrogates: join the pairs, replace any left alone
+            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
         return text
 
     def flush_paragraph(self, force: bool = False) -> None:
