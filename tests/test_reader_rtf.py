@@ -65,6 +65,12 @@ def test_characters_beyond_the_basic_plane_and_bad_numbers():
     assert read_document(rtf).paragraphs == ["a\U0001F600b\ufffdc"]
 
 
+def test_hidden_text_and_tracked_deletions_are_not_read():
+    rtf = (b"{\\rtf1 \\u24180?{\\v hidden}\\u25253?\\v gone\\v0  2024{\\deleted 2023}\\par"
+           b"{\\v \\u26174?}{\\nonesttables fallback}\\par}")
+    assert read_document(rtf).paragraphs == ["年报 2024"]
+
+
 def test_merged_cells_become_spans():
     rtf = (b"{\\rtf1\\ansi"
            b"\\trowd\\clvmgf\\cellx1000\\clmgf\\cellx2000\\clmrg\\cellx3000\\pard\\intbl A\\cell B\\cell \\cell\\row"

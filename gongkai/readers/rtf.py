@@ -5,7 +5,9 @@ non-ASCII ones as `\\'hh` bytes in the current font's code page (GBK for a Chine
 or as `\\uN` with an ASCII fallback that is skipped.  The walk keeps a stack of group states (the font,
 whether the group's text is shown, `\\ucN`).  Groups that are not document text are skipped: the font,
 colour and style tables, document info, pictures, headers and footers, footnotes, field instructions
-(a field's result is kept), and every `{\\*\\…}` destination.
+(a field's result is kept), the plain-text fallback of nested tables, and every `{\\*\\…}` destination;
+hidden text (`\\v`) and tracked deletions (`\\deleted`) are not read.  List numbers are read from
+`{\\listtext}`, the number as text that writers put there for readers without lists.
 
 Tables: `\\trowd` starts a row's definition — each cell's right edge (`\\cellxN`), merge flags (`\\clvmgf`
 first and `\\clvmrg` continued vertically, `\\clmgf`/`\\clmrg` horizontally); `\\intbl` paragraphs are in a
@@ -26,7 +28,7 @@ from gongkai.readers.doc import table_from_layout
 _SKIP = {
     "fonttbl", "colortbl", "stylesheet", "info", "pict", "header", "headerl", "headerr", "headerf", "footer",
     "footerl", "footerr", "footerf", "footnote", "annotation", "fldinst", "object", "objdata", "listtable",
-    "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata", "colorschememapping", "datastore",
+    "listoverridetable", "nonesttables", "rsidtbl", "generator", "xmlnstbl", "themedata", "colorschememapping", "datastore",
     "latentstyles", "pgdsctbl", "revtbl", "mmathPr", "shp", "shpinst", "nonshppict", "template", "filetbl",
     "bkmkstart", "bkmkend", "atnid", "atnauthor", "comment", "xe", "tc", "txe", "pnseclvl", "operator", "author", "title", "keywords", "doccomm", "company", "userprops",
 }
@@ -38,7 +40,7 @@ _SYMBOLS = {"par": "\n", "line": "\x0b", "tab": "\t", "emdash": "—", "endash":
             "qmspace": " ", "sect": "\n", "page": "\n", "column": "\n"}
 # Every control word the walk acts on; the rest (fonts, sizes, borders, spacing …) are passed over.
 _HANDLED = {w.encode() for w in _SKIP | set(_SYMBOLS) | {
-    "f", "fcharset", "listtext", "pntext", "ansicpg", "uc", "u", "trowd", "trleft", "clvmgf", "clvmrg", "clmgf",
+    "f", "fcharset", "v", "deleted", "plain", "listtext", "pntext", "ansicpg", "uc", "u", "trowd", "trleft", "clvmgf", "clvmrg", "clmgf",
     "clmrg", "cellx", "pard", "intbl", "nestcell", "cell", "row", "fldrslt"}}
 _HANDLED.add(b"bin")
 # Runs of control words the walk passes over are one token (most of an RTF file is formatting: one token
@@ -53,14 +55,15 @@ MAX_TOKENS = 20_000_000
 class _State:
     """What a group inherits: whether its text is shown, the font, \\ucN, whether it is the font table."""
 
-    __slots__ = ("skip", "font", "uc", "fonttbl", "number")
+    __slots__ = ("skip", "font", "uc", "fonttbl", "number", "hidden")
 
     def __init__(self, skip: bool = False, font: int = -1, uc: int = 1, fonttbl: bool = False,
-                 number: bool = False) -> None:
+                 number: bool = False, hidden: bool = False) -> None:
         self.skip, self.font, self.uc, self.fonttbl, self.number = skip, font, uc, fonttbl, number
+        self.hidden = hidden  # \v: hidden text (and \deleted: a tracked deletion), not shown
 
     def copy(self) -> _State:
-        return _State(self.skip, self.font, self.uc, self.fonttbl, self.number)
+        return _State(self.skip, self.font, self.uc, self.fonttbl, self.number, self.hidden)
 
 
 def read(data: bytes) -> Document:
@@ -118,7 +121,8 @@ class _Walker:
 
     def put(self, chars: str) -> None:
         self.decode_pending()
-        self.text.append(chars)
+        if not self.stack[-1].hidden:
+            self.text.append(chars)
 
     # --- tokens ----------------------------------------------------------------------------------
     def token(self, match: re.Match) -> None:
@@ -134,7 +138,7 @@ class _Walker:
         if hexbyte is not None:
             if self.skip_chars:
                 self.skip_chars -= 1
-            elif not state.skip:
+            elif not state.skip and not state.hidden:
                 self.pending.append(int(hexbyte, 16))
             return
         if text is not None:
@@ -209,6 +213,13 @@ class _Walker:
             self.decode_pending()
             state.font = arg
             return
+        if word in ("v", "deleted"):
+            self.decode_pending()
+            state.hidden = arg != 0  # \v0 ends it
+            return
+        if word == "plain":
+            self.decode_pending()
+            state.hidden = False  # character formatting back to the default
         # The row definition: \trowd, then per cell its merge flags and its right edge (\cellx).
         if word == "trowd":
             self.left, self.edges, self.horz, self.vert = 0, [], [], []
