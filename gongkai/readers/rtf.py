@@ -12,8 +12,9 @@ hidden text (`\\v`) and tracked deletions (`\\deleted`) are not read.  List numb
 Tables: `\\trowd` starts a row's definition — each cell's right edge (`\\cellxN`), merge flags (`\\clvmgf`
 first and `\\clvmrg` continued vertically, `\\clmgf`/`\\clmrg` horizontally); `\\intbl` paragraphs are in a
 cell, `\\cell` ends a cell and `\\row` the row.  Rows become a `Table` by the same geometry as the .doc
-reader (gongkai.readers.doc.table_from_layout).  A nested table's cells (`\\nestcell`) are read as lines of
-the outer cell.
+reader (gongkai.readers.doc.table_from_layout).  Nested tables (`\\itapN` paragraphs, `\\nestcell`, and the
+row's definition and `\\nestrow` in `{\\*\\nesttableprops}`) are read as the .doc and HTML readers read them:
+a table holding a table is a layout frame, read as body text, and the inner table is the table.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ _SYMBOLS = {"par": "\n", "line": "\x0b", "tab": "\t", "emdash": "—", "endash":
 # Every control word the walk acts on; the rest (fonts, sizes, borders, spacing …) are passed over.
 _HANDLED = {w.encode() for w in _SKIP | set(_SYMBOLS) | {
     "f", "fcharset", "v", "deleted", "plain", "listtext", "pntext", "ansicpg", "uc", "u", "trowd", "trleft", "clvmgf", "clvmrg", "clmgf",
-    "clmrg", "cellx", "pard", "intbl", "nestcell", "cell", "row", "fldrslt"}}
+    "clmrg", "cellx", "pard", "intbl", "itap", "nestcell", "nestrow", "nesttableprops", "cell", "row", "fldrslt"}}
 _HANDLED.add(b"bin")
 # Runs of control words the walk passes over are one token (most of an RTF file is formatting: one token
 # a word made Python the bottleneck); the first group is then None and the match is skipped whole.
@@ -99,15 +100,9 @@ class _Walker:
         self.pending: bytearray = bytearray()  # \'hh bytes not yet decoded
         self.skip_chars = 0  # fallback characters still to skip after a \uN
         self.in_table = False  # the paragraph has \intbl
-        self.cell: list[str] = []  # the paragraphs of the cell being read
-        self.row: list[str] = []  # the texts of the row's cells so far
-        self.rows: list[list[list]] = []  # the table so far, as table_from_layout's cells
-        # the row definition: cell right edges and merge flags, for the row being read (\trowd … \cellx)
-        self.left = 0
-        self.edges: list[int] = []
-        self.horz: list[int] = []
-        self.vert: list[int] = []
-        self.next_horz = self.next_vert = 0
+        self.itap = 1  # its table depth when in a table (\itapN: 2 is a table in a table's cell)
+        self.levels: list[_Level] = []  # the open tables, outermost first
+        self.defs: dict[int, _RowDef] = {}  # per depth: the last row definition (\trowd … \cellx)
         self.font_table_font: int | None = None  # inside the font table: the \fN being defined
 
     # --- characters ------------------------------------------------------------------------------
@@ -177,6 +172,9 @@ class _Walker:
         # \- (optional hyphen), \| and others: no text
 
     def control_word(self, word: str, arg: int | None, state: _State) -> None:
+        if word == "nesttableprops":
+            state.skip = False  # {\*\nesttableprops …}: a nested row's definition and end (\nestrow), read
+            return
         if state.fonttbl:  # the font table: which code page each font's \'hh bytes are in
             if word == "f" and arg is not None:
                 self.font_table_font = arg
@@ -221,10 +219,92 @@ class _Walker:
             self.decode_pending()
             state.hidden = False  # character formatting back to the default
         # The row definition: \trowd, then per cell its merge flags and its right edge (\cellx).
+        # (A nested row's definition comes after its cells, in {\*\nesttableprops}, while the paragraph
+        # state is still the nested cells': the depth says whose row it is.)
         if word == "trowd":
-            self.left, self.edges, self.horz, self.vert = 0, [], [], []
-            self.next_horz = self.next_vert = 0
-        elif word == "trleft" and arg is not None:
+            self.defs[self.depth() or 1] = _RowDef()
+        elif word in ("trleft", "clvmgf", "clvmrg", "clmgf", "clmrg", "cellx"):
+            self.defs.setdefault(self.depth() or 1, _RowDef()).word(word, arg)
+        elif word == "pard":
+            self.in_table, self.itap = False, 1
+        elif word == "intbl":
+            self.in_table = True
+        elif word == "itap" and arg is not None:
+            self.itap = max(0, min(arg, 64))
+            self.in_table = self.itap > 0
+        elif word in ("par", "sect", "page"):
+            self.flush_paragraph()
+        elif word == "tab" and state.number:
+            pass  # the tab between a list number and the text: the DOCX reader prints "三、总体情况" too
+        elif word in ("line", "tab", "emdash", "endash", "bullet", "lquote", "rquote", "ldblquote", "rdblquote",
+                      "emspace", "enspace", "qmspace"):
+            self.put(_SYMBOLS[word])
+        elif word in ("cell", "nestcell"):
+            depth = 1 if word == "cell" else max(2, self.depth())
+            level = self.open_to(depth)
+            level.cell.append(self.take_text())
+            level.row.append(level.cell)
+            level.cell = []
+        elif word in ("row", "nestrow"):
+            depth = 1 if word == "row" else max(2, self.depth())
+            self.open_to(depth).end_row(self.defs.get(depth))
+
+    # --- blocks ----------------------------------------------------------------------------------
+    def take_text(self) -> str:
+        self.decode_pending()
+        text = "".join(self.text).replace("\x0b", "\n")
+        self.text = []
+        if any("\ud800" <= ch <= "\udfff" for ch in text):
+            # \uN writes a character beyond U+FFFF as two surrogates: join the pairs, replace any left alone
+            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return text
+
+    def depth(self) -> int:
+        return self.itap if self.in_table else 0
+
+    def open_to(self, depth: int) -> _Level:
+        """The table at `depth`, closing deeper ones and opening the levels up to it; its level."""
+        self.close_to(depth)
+        while len(self.levels) < depth:
+            self.levels.append(_Level())
+        return self.levels[depth - 1]
+
+    def close_to(self, depth: int) -> None:
+        """Close the tables deeper than `depth`: each becomes blocks of the cell around it, or of the body."""
+        while len(self.levels) > depth:
+            blocks = self.levels.pop().blocks()
+            if self.levels:
+                self.levels[-1].cell.extend(blocks)
+            else:
+                self.doc.blocks.extend(Paragraph(clean_text(b)) if isinstance(b, str) else b for b in blocks)
+
+    def flush_paragraph(self, force: bool = False) -> None:
+        text = self.take_text()
+        depth = 0 if force else self.depth()
+        if depth:
+            self.open_to(depth).cell.append(text)  # a paragraph inside a cell
+            return
+        self.close_to(0)
+        text = clean_text(text)
+        if text:
+            self.doc.blocks.append(Paragraph(text))
+
+    def end_table(self) -> None:
+        self.close_to(0)
+
+
+class _RowDef:
+    """A row's definition: each cell's right edge (\\cellx) and merge flags, the row's left edge (\\trleft)."""
+
+    def __init__(self) -> None:
+        self.left = 0
+        self.edges: list[int] = []
+        self.horz: list[int] = []
+        self.vert: list[int] = []
+        self.next_horz = self.next_vert = 0
+
+    def word(self, word: str, arg: int | None) -> None:
+        if word == "trleft" and arg is not None:
             self.left = arg
         elif word == "clvmgf":
             self.next_vert = 3
@@ -239,69 +319,48 @@ class _Walker:
             self.horz.append(self.next_horz)
             self.vert.append(self.next_vert)
             self.next_horz = self.next_vert = 0
-        elif word == "pard":
-            self.in_table = False
-        elif word == "intbl":
-            self.in_table = True
-        elif word in ("par", "sect", "page"):
-            self.flush_paragraph()
-        elif word == "tab" and state.number:
-            pass  # the tab between a list number and the text: the DOCX reader prints "三、总体情况" too
-        elif word in ("line", "tab", "emdash", "endash", "bullet", "lquote", "rquote", "ldblquote", "rdblquote",
-                      "emspace", "enspace", "qmspace"):
-            self.put(_SYMBOLS[word])
-        elif word == "nestcell":
-            self.cell.append(self.take_text())  # a nested table's cell: a line of the outer cell
-        elif word == "cell":
-            self.cell.append(self.take_text())
-            self.row.append(clean_text("\n".join(p for p in self.cell if p)))
+
+
+class _Level:
+    """An open table: its finished rows (each cell's blocks, with the row's definition), the row and the cell
+    being read (a cell's blocks are its paragraphs' texts and the tables inside it)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[list[list], _RowDef | None]] = []
+        self.row: list[list] = []
+        self.cell: list = []
+
+    def end_row(self, definition: _RowDef | None) -> None:
+        if self.cell:
+            self.row.append(self.cell)  # text after the last cell mark: a cell of its own
             self.cell = []
-        elif word == "row":
-            self.end_row()
-
-    # --- blocks ----------------------------------------------------------------------------------
-    def take_text(self) -> str:
-        self.decode_pending()
-        text = "".join(self.text).replace("\x0b", "\n")
-        self.text = []
-        if any("\ud800" <= ch <= "\udfff" for ch in text):
-            # \uN writes a character beyond U+FFFF as two surrogates: join the pairs, replace any left alone
-            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-        return text
-
-    def flush_paragraph(self, force: bool = False) -> None:
-        text = self.take_text()
-        if self.in_table and not force:
-            self.cell.append(text)  # a paragraph inside a cell
-            return
-        if self.rows or self.row:
-            self.end_table()
-        text = clean_text(text)
-        if text:
-            self.doc.blocks.append(Paragraph(text))
-
-    def end_row(self) -> None:
-        if self.cell or self.text:
-            self.cell.append(self.take_text())
-            self.row.append(clean_text("\n".join(p for p in self.cell if p)))
-            self.cell = []
-        cells = []
-        usable = len(self.edges) == len(self.row)
-        left = self.left
-        for i, text in enumerate(self.row):
-            if usable and self.edges[i] > left:
-                cells.append([text, left, self.edges[i], self.horz[i], self.vert[i]])
-                left = self.edges[i]
-            else:
-                usable = False
-                cells = [[t, None, None, 0, 0] for t in self.row]
-                break
-        self.rows.append(cells)
+        self.rows.append((self.row, definition))
         self.row = []
 
-    def end_table(self) -> None:
-        if self.row:
-            self.end_row()
-        if self.rows:
-            self.doc.blocks.append(table_from_layout(self.rows))
-        self.rows = []
+    def blocks(self) -> list:
+        if self.row or self.cell:
+            self.end_row(None)
+        cells = [c for row, _ in self.rows for c in row]
+        if any(not isinstance(b, str) for c in cells for b in c):
+            # A table holding a table is a layout frame: its content is read as body text, as the HTML
+            # and .doc readers read one.
+            return [b for c in cells for b in c if not isinstance(b, str) or clean_text(b)]
+        laid = []
+        for row, definition in self.rows:
+            texts = [clean_text("\n".join(b for b in c if b)) for c in row]
+            laid.append(_lay(texts, definition))
+        return [table_from_layout(laid)] if laid else []
+
+
+def _lay(texts: list[str], definition: _RowDef | None) -> list[list]:
+    """A row's cells as table_from_layout takes them: with their edges when the definition fits the row."""
+    if definition is not None and len(definition.edges) == len(texts):
+        cells, left = [], definition.left
+        for text, right, horz, vert in zip(texts, definition.edges, definition.horz, definition.vert):
+            if right <= left:
+                break
+            cells.append([text, left, right, horz, vert])
+            left = right
+        else:
+            return cells
+    return [[text, None, None, 0, 0] for text in texts]
