@@ -199,16 +199,18 @@ def test_same_name_twice_gets_a_suffix_and_nothing_is_overwritten(monkeypatch, t
 
 def test_type_is_read_from_the_content_not_the_name(monkeypatch, tmp_path, uploads):
     at = logged_in(monkeypatch)
-    # a PDF called .txt is stored as .pdf; a Word 97 file called .wps as .doc; a damaged OLE file called
-    # .docx is refused unsaved, saying why
+    # a PDF called .txt is stored as .pdf; a Word 97 file called .wps as .doc; RTF called .doc as .rtf; a
+    # damaged OLE file called .docx is refused unsaved, saying why
     uploads(("洪泽.txt", (FIXTURES / "hongze_2024.pdf").read_bytes()),
             ("平潭.wps", (FIXTURES / "word97" / "pingtan_2022.doc").read_bytes()),
+            ("上海.doc", (FIXTURES / "word97" / "shanghai_bgt_2019.rtf").read_bytes()),
             ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600))
     submit(at)
     rows = result_table(at)
-    assert [(r["结果"], r["保存为"]) for r in rows] == [("已导入", "洪泽.pdf"), ("已导入", "平潭.doc"), ("失败", "")]
-    assert rows[2]["说明"] == "Word 文档（.doc/.wps）已损坏，无法读取（复合文档结构无法解析），未保存"
-    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["平潭.doc", "洪泽.pdf"]
+    assert [(r["结果"], r["保存为"]) for r in rows] == [("已导入", "洪泽.pdf"), ("已导入", "平潭.doc"),
+                                                    ("已导入", "上海.rtf"), ("失败", "")]
+    assert rows[3]["说明"] == "Word 文档（.doc/.wps）已损坏，无法读取（复合文档结构无法解析），未保存"
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["上海.rtf", "平潭.doc", "洪泽.pdf"]
 
 
 def test_oversize_upload_is_refused_unsaved(monkeypatch, tmp_path, uploads):
