@@ -52,7 +52,8 @@ def fetch(
     db: Path = typer.Option(DEFAULT_DB, "--db", help="--ingest 时导入的数据库文件"),
 ) -> None:
     """从政府网站的政府信息公开年报栏目收集年度报告：逐页读取列表，保存报告原文件，写出 manifest.csv。"""
-    from gongkai.fetch import Column, ColumnListError, FetchConfig, fetch as run_fetch, load_column_list
+    from gongkai.fetch.manifest import Column, ColumnListError, load_column_list
+    from gongkai.fetch.run import FetchConfig, fetch as run_fetch
 
     columns: list[Column] = []
     if column_list is not None:

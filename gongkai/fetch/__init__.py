@@ -7,9 +7,4 @@ report links, save every report byte for byte and write a manifest that `gongkai
 - run.py      one run, and its summary.
 """
 
-from gongkai.fetch.client import FetchError
-from gongkai.fetch.manifest import Column, ColumnListError, NotPublished, load_column_list, read_not_published
-from gongkai.fetch.run import FetchConfig, FetchSummary, ItemResult, fetch
-
-__all__ = ["Column", "ColumnListError", "FetchConfig", "FetchError", "FetchSummary", "ItemResult", "NotPublished",
-           "fetch", "load_column_list", "read_not_published"]
+# Nothing is imported here: ingest reads manifests (manifest.py) without loading the HTTP client.
