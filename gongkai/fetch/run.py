@@ -144,13 +144,13 @@ def _wrong_content(data: bytes, url: str, media: str) -> str | None:
 
 
 class _Run:
-    def __init__(self, out: Path, config: FetchConfig, client: PoliteClient, on_event):
+    def __init__(self, out: Path, config: FetchConfig, client: PoliteClient, on_event, now: datetime | None = None):
         self.out, self.config, self.client = out, config, client
         self.state = load_state(out)
         self.docs: dict[str, dict] = self.state["documents"]
         self.lock = threading.Lock()
         self.on_event = on_event or (lambda *a, **k: None)
-        self.now = datetime.now().replace(microsecond=0).isoformat(sep=" ")
+        self.now = (now or datetime.now()).replace(microsecond=0).isoformat(sep=" ")
 
     # ------------------------------------------------------------ list pages
     def walk(self, column: Column) -> tuple[list[listing.Link], int, str | None]:
@@ -306,11 +306,13 @@ class _Run:
 
 
 def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfig | None = None,
-          on_event: Callable[..., None] | None = None, today: date | None = None) -> FetchSummary:
+          on_event: Callable[..., None] | None = None, now: datetime | None = None) -> FetchSummary:
     """Fetch every report of the columns into `out`; see the module docstring.
 
     `on_event(kind, **info)` is told: ("columns", n), ("page", url), ("items", n) once the lists are read,
-    ("item", result) after each item."""
+    ("item", result) after each item. `now` (default: the clock) is the fetch time recorded, and the day
+    against which publication deadlines have passed."""
+    now = now or datetime.now()
     config = config or FetchConfig()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -318,7 +320,7 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
     summary = FetchSummary(out)
     with PoliteClient(rate=config.rate, per_host=config.per_host, timeout=config.timeout, retries=config.retries,
                       backoff=config.backoff, max_bytes=config.max_bytes, transport=config.transport) as client:
-        run = _Run(out, config, client, on_event)
+        run = _Run(out, config, client, on_event, now)
         run.on_event("columns", n=len(columns))
         with ThreadPoolExecutor(max_workers=max(1, config.concurrency)) as pool:
             walked = list(pool.map(run.walk, columns))
@@ -364,7 +366,7 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
                                                if agencies.get(column.url) else None))
         for column in columns if column.url not in [p.split("：", 1)[0] for p in summary.column_problems]
     ]
-    summary.missing = not_published(named_columns, years_seen, config.years, today or date.today())
+    summary.missing = not_published(named_columns, years_seen, config.years, now.date())
     save_state(out, run.state)
     summary.manifest = write_manifest(out, run.state, summary.missing)
     summary.seconds = time.perf_counter() - started

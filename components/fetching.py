@@ -1,0 +1,111 @@
+"""The 导入 page's fetch section: column addresses pasted by the admin → `gongkai.fetch` into the server's
+fetch folder → `gongkai.ingest` with the manifest it wrote, into the app's database.
+
+Each pasted line is one column: its address, optionally followed (comma- or tab-separated) by 单位, 省, 市,
+区县 as in a 栏目清单. Only http(s) addresses are accepted; the folder is fixed by the server
+(GONGKAI_FETCH_DIR, default data/raw/), and so is the politeness (GONGKAI_FETCH_RATE requests per second per
+site, default 1)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from components import db
+from gongkai import ingest as gk_ingest
+from gongkai.fetch.manifest import Column
+from gongkai.regions import RegionError, parse_region
+
+FETCH_DIR_ENV = "GONGKAI_FETCH_DIR"
+FETCH_RATE_ENV = "GONGKAI_FETCH_RATE"
+MAX_COLUMNS = 200
+
+
+def fetch_dir() -> Path:
+    configured = os.environ.get(FETCH_DIR_ENV)
+    return Path(configured).expanduser().resolve() if configured else db.APP_ROOT / "data" / "raw"
+
+
+def fetch_rate() -> float:
+    try:
+        rate = float(os.environ.get(FETCH_RATE_ENV, "1"))
+    except ValueError:
+        return 1.0
+    return rate if rate > 0 else 1.0
+
+
+def parse_columns(text: str) -> tuple[list[Column], list[str]]:
+    """The columns of the pasted text and a Chinese line per line that is not one (with its line number)."""
+    columns: list[Column] = []
+    problems: list[str] = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in next(csv.reader(io.StringIO(line.replace("\t", ","))))]
+        url, rest = cells[0], cells[1:] + [""] * 4
+        if not url.startswith(("http://", "https://")):
+            problems.append(f"第 {n} 行：“{url[:80]}”不是网址（应以 http:// 或 https:// 开头）")
+            continue
+        column = Column(url, rest[0] or None, rest[1] or None, rest[2] or None, rest[3] or None)
+        if column.region_text:
+            try:
+                parse_region(column.region_text)
+            except RegionError as exc:
+                problems.append(f"第 {n} 行：{exc}")
+                continue
+        columns.append(column)
+    if len(columns) > MAX_COLUMNS:
+        problems.append(f"一次最多 {MAX_COLUMNS} 个栏目，收到 {len(columns)} 个")
+        columns = []
+    return columns, problems
+
+
+@dataclass
+class FetchOutcome:
+    lines: list[str] = field(default_factory=list)  # the fetch's closing summary, then the ingest's
+    items: list[tuple[str, str, str, str]] = field(default_factory=list)  # (title, status, message, url)
+    ingested: list[gk_ingest.FileResult] = field(default_factory=list)
+    ok: bool = True
+
+
+def fetch_and_ingest(columns: list[Column], progress=None) -> FetchOutcome:
+    """Fetch the columns, then ingest what the manifest lists. `progress(fraction, text)` is told both stages."""
+    from gongkai.fetch.run import STATUS_ZH, FetchConfig, fetch
+
+    outcome = FetchOutcome()
+    state = {"total": 0, "done": 0}
+
+    def on_event(kind: str, **info) -> None:
+        if not progress:
+            return
+        if kind == "page":
+            progress(0.0, f"正在读取栏目列表：{info['url'][-60:]}")
+        elif kind == "items":
+            state["total"] = info["n"]
+        elif kind == "item":
+            state["done"] += 1
+            total = max(state["total"], 1)
+            progress(0.8 * state["done"] / total, f"已获取 {state['done']}/{state['total']} 个报告条目")
+
+    summary = fetch(columns, fetch_dir(), FetchConfig(rate=fetch_rate()), on_event=on_event)
+    outcome.lines.extend(summary.lines())
+    outcome.items = [(r.title, STATUS_ZH[r.status], r.message, r.url) for r in summary.results]
+    outcome.ok = summary.ok
+    if progress:
+        progress(0.85, "正在导入数据库……")
+    try:
+        # workers=1: parse inside the server process rather than forking the (threaded) Streamlit server
+        result = gk_ingest.ingest([summary.out], db.db_path(), manifest=summary.manifest, workers=1)
+    except gk_ingest.IngestError as exc:
+        outcome.lines.append(str(exc))
+        outcome.ok = False
+        return outcome
+    outcome.lines.extend(result.lines())
+    outcome.ingested = result.results
+    outcome.ok = outcome.ok and result.ok
+    if progress:
+        progress(1.0, "完成")
+    return outcome
