@@ -81,8 +81,8 @@ def fetch_and_ingest(columns: list[Column], progress=None) -> FetchOutcome:
     def on_event(kind: str, **info) -> None:
         if not progress:
             return
-        if kind == "page":
-            progress(0.0, f"正在读取栏目列表：{info['url'][-60:]}")
+        if kind == "column":
+            progress(0.0, f"已读取栏目列表：{info['url'][-60:]}（{info['pages']} 页）")
         elif kind == "items":
             state["total"] = info["n"]
         elif kind == "item":

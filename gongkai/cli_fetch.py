@@ -82,8 +82,8 @@ def fetch(
     task = progress.add_task("读取栏目列表……", total=None)
 
     def on_event(kind: str, **info) -> None:
-        if kind == "page":
-            progress.update(task, description=f"列表页 {info['url'][-50:]}")
+        if kind == "column":
+            progress.update(task, description=f"已读栏目 {info['url'][-50:]}（{info['pages']} 页）")
         elif kind == "items":
             progress.update(task, total=info["n"], description="")
         elif kind == "item":

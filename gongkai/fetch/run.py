@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -166,7 +166,6 @@ class _Run:
                     return [], pages, f"{column.url}：{exc}"
                 continue  # a later page that fails loses its links only; the items found still go on
             pages += 1
-            self.on_event("page", url=url)
             if got.content_type in _JSON_TYPES or got.content[:1] in (b"[", b"{"):
                 found = listing.links_in_json(got.content, got.url)
                 if found or got.content_type in _JSON_TYPES:
@@ -309,8 +308,8 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
           on_event: Callable[..., None] | None = None, now: datetime | None = None) -> FetchSummary:
     """Fetch every report of the columns into `out`; see the module docstring.
 
-    `on_event(kind, **info)` is told: ("columns", n), ("page", url), ("items", n) once the lists are read,
-    ("item", result) after each item. `now` (default: the clock) is the fetch time recorded, and the day
+    `on_event(kind, **info)` is told, always from the calling thread: ("columns", n), ("column", url, pages)
+    as each column's list is read, ("items", n) once all are, ("item", result) after each item. `now` (default: the clock) is the fetch time recorded, and the day
     against which publication deadlines have passed."""
     now = now or datetime.now()
     config = config or FetchConfig()
@@ -322,8 +321,13 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
                       backoff=config.backoff, max_bytes=config.max_bytes, transport=config.transport) as client:
         run = _Run(out, config, client, on_event, now)
         run.on_event("columns", n=len(columns))
+        # Events are sent from this thread only (the dashboard's progress bar cannot be drawn from workers).
         with ThreadPoolExecutor(max_workers=max(1, config.concurrency)) as pool:
-            walked = list(pool.map(run.walk, columns))
+            futures = {pool.submit(run.walk, column): i for i, column in enumerate(columns)}
+            walked: list = [None] * len(columns)
+            for future in as_completed(futures):
+                walked[futures[future]] = future.result()
+                run.on_event("column", url=columns[futures[future]].url, pages=walked[futures[future]][1])
         items: list[_Item] = []
         seen: set[str] = set()
         years_seen: dict[str, set[int]] = {}
@@ -355,11 +359,15 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
                 result = ItemResult(item.link.url, item.link.title, FAILED, f"内部错误（{type(exc).__name__}: {exc}）")
             with run.lock:
                 save_state(out, run.state)  # resumable: a killed run keeps what it saved
-            run.on_event("item", result=result)
             return result
 
         with ThreadPoolExecutor(max_workers=max(1, config.concurrency)) as pool:
-            summary.results = list(pool.map(one, items))
+            futures = {pool.submit(one, item): i for i, item in enumerate(items)}
+            results: list = [None] * len(items)
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                run.on_event("item", result=results[futures[future]])
+            summary.results = results
         summary.requests = client.requests
     named_columns = [
         (column.url, column, column.agency or (agencies[column.url].most_common(1)[0][0]
