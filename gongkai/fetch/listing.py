@@ -68,11 +68,15 @@ class Page:
     text: str  # the decoded markup
     tree: lxml.html.HtmlElement | None
 
+    _plain: str | None = None
+
     @property
     def plain_text(self) -> str:
         """The markup without its tags, scripts included: portals write the article into a script
         variable as often as into the body (the Shanghai pages do)."""
-        return clean_text(_TAG.sub(" ", self.text))
+        if self._plain is None:
+            self._plain = clean_text(_TAG.sub(" ", self.text))
+        return self._plain
 
 
 def decode_page(data: bytes, header_charset: str | None = None) -> str:

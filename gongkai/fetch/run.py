@@ -35,6 +35,7 @@ STATUS_ZH = {FETCHED: "新获取", CHANGED: "内容有变化", UNCHANGED: "未�
 _SUFFIX_OF_FORMAT = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "markdown": ".md", "text": ".txt"}
 _IMAGE_MAGIC = {b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg", b"GIF8": ".gif", b"II*\x00": ".tif", b"MM\x00*": ".tif"}
 _UNSAFE = re.compile(r"[^\w\-（）()]+", re.UNICODE)
+STATE_EVERY = 2.0  # seconds between state saves during a run (and once at its end)
 _JSON_TYPES = ("application/json", "text/json", "application/javascript", "text/javascript")
 
 
@@ -150,6 +151,7 @@ class _Run:
         self.docs: dict[str, dict] = self.state["documents"]
         self.lock = threading.Lock()
         self.on_event = on_event or (lambda *a, **k: None)
+        self.state_saved = time.monotonic()
         self.now = (now or datetime.now()).replace(microsecond=0).isoformat(sep=" ")
 
     # ------------------------------------------------------------ list pages
@@ -358,7 +360,11 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
             except Exception as exc:  # a bug must cost one item, not the run
                 result = ItemResult(item.link.url, item.link.title, FAILED, f"内部错误（{type(exc).__name__}: {exc}）")
             with run.lock:
-                save_state(out, run.state)  # resumable: a killed run keeps what it saved
+                # resumable: a killed run keeps what it saved (state written at most every STATE_EVERY seconds:
+                # the whole state each time would make a run quadratic in its items)
+                if time.monotonic() - run.state_saved >= STATE_EVERY:
+                    save_state(out, run.state)
+                    run.state_saved = time.monotonic()
             return result
 
         with ThreadPoolExecutor(max_workers=max(1, config.concurrency)) as pool:
