@@ -102,6 +102,11 @@ def _absolute(base: str, href: str) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
+def parse_date_or_none(text: str | None) -> date | None:
+    """A date as parse_date reads it, or None for an empty or malformed text (a page's date is a hint)."""
+    return _date_of(text)
+
+
 def _date_of(text: str | None) -> date | None:
     try:
         return parse_date(text)

@@ -267,15 +267,25 @@ class _Run:
                 return ItemResult(link.url, link.title, FAILED, wrong)
             status, rel = self._save(link.url, data, got, item, is_report=True, year=year, published_on=link.date)
             return ItemResult(link.url, link.title, status, "已保存" if status != UNCHANGED else "与上次相同", [rel])
-        page = listing.parse_page(data, got.url, got.charset)
-        published = listing.publication_date(page) or link.date
-        own = listing.holds_report(page)
-        files = listing.attachments(page)
+        with self.lock:
+            known = dict(self.docs[link.url]) if stored is not None else None
+        if known is not None and "attachments" in known:
+            # 304: the page is the one read before; what it holds is in the state (no need to parse it again)
+            own = known["is_report"]
+            published = listing.parse_date_or_none(known.get("published_on")) or link.date
+            files = [listing.Link(title, url) for title, url in known["attachments"]]
+        else:
+            page = listing.parse_page(data, got.url, got.charset)
+            published = listing.publication_date(page) or link.date
+            own = listing.holds_report(page)
+            files = listing.attachments(page)
         if not own and not files:
             return ItemResult(link.url, link.title, FAILED,
                               f"网页中既没有报告正文也没有附件（可能是错误页面或报告已撤下；网页标题：{listing.page_title(page) or '无'}）")
         statuses, saved, problems = [], [], []
         status, rel = self._save(link.url, data, got, item, is_report=own, year=year, published_on=published)
+        with self.lock:
+            self.docs[link.url]["attachments"] = [[att.title, att.url] for att in files]
         statuses.append(status)
         saved.append(rel)
         for att in files:
