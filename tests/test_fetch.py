@@ -258,3 +258,21 @@ def test_not_published_rows_round_trip_through_the_manifest(fetched):
     assert [r.year for r in caijin] == [2019, 2020, 2021, 2022, 2023, 2024]
     assert (caijin[0].province, caijin[0].city, caijin[0].county) == ("福建省", "福州市", "平潭县")
     assert caijin[0].column == f"{fetched['base']}/caijin/index.html"
+
+
+def test_an_attachment_that_is_an_error_page_and_a_column_that_is_one(tmp_path):
+    routes = standard_routes()
+    routes["/hongze/att/hongze_2024.pdf"] = Route((FIXTURES / "portal" / "error_page.html").read_bytes())
+    routes["/gone/index.html"] = Route((FIXTURES / "portal" / "error_page.html").read_bytes())
+    with MockPortal(routes) as portal:
+        columns = [Column(f"{portal.base}/hongze/list.html", "淮安市洪泽区人民政府"),
+                   Column(f"{portal.base}/gone/index.html", "某某局")]
+        summary = fetch(columns, tmp_path, fast_config(), now=datetime(2026, 1, 1))
+    result = next(r for r in summary.results if "2024" in r.title)
+    assert (result.status, result.message) == (
+        FAILED, "附件 洪泽区2024年政府信息公开工作年度报告.pdf：链接指向 PDF 文件，但服务器返回的是网页或文本"
+                "（可能是错误页面，内容类型 text/html），未保存")
+    assert summary.column_problems == [
+        f"{portal.base}/gone/index.html：栏目页中没有找到列表条目（可能是错误页面，或列表由脚本从接口加载），未计入“未发布”"]
+    assert not summary.ok
+    assert [m.agency for m in summary.missing] == []  # an unreadable column says nothing about its agency

@@ -130,11 +130,12 @@ def _url_suffix(url: str) -> str:
     return suffix if suffix in listing.DOCUMENT_SUFFIXES else ""
 
 
-def _wrong_content(data: bytes, url: str, media: str) -> str | None:
-    """Why a document's bytes are not what its address promises (a PDF that is really an HTML error page)."""
+def _wrong_content(data: bytes, url: str, media: str, label: str = "") -> str | None:
+    """Why a document's bytes are not what its address (or its link's text, for download?id=… links)
+    promises: a PDF that is really an HTML error page."""
     if not data.strip():
         return "服务器返回了空文件"
-    expected = _url_suffix(url)
+    expected = _url_suffix(url) or _url_suffix("http://x/" + label.strip())
     fmt = sniff_format(data)
     if expected in (".pdf", ".docx", ".doc", ".wps", ".ofd", ".xls", ".xlsx", ".zip") and fmt in ("html", "text", "markdown"):
         return (f"链接指向 {expected[1:].upper()} 文件，但服务器返回的是网页或文本（可能是错误页面，"
@@ -181,6 +182,11 @@ class _Run:
                 if nxt not in seen:
                     seen.add(nxt)
                     queue.append(nxt)
+        if not any(link.date or listing.is_report_title(link.title) for link in links.values()):
+            # no dated item and no report: an error page served with 200, or a list the page loads from an
+            # interface we cannot see — not a column without reports (that would list the agency as not
+            # publishing). A column that lists other dated items (notices) but no report is one.
+            problem = f"{column.url}：栏目页中没有找到列表条目（可能是错误页面，或列表由脚本从接口加载），未计入“未发布”"
         return list(links.values()), pages, problem
 
     # ------------------------------------------------------------ saving
@@ -295,7 +301,7 @@ class _Run:
                 problems.append(f"附件 {att.title or att.url}：{exc}")
                 continue
             att_data = att_stored if att_stored is not None else att_got.content
-            wrong = _wrong_content(att_data, att.url, att_got.content_type)
+            wrong = _wrong_content(att_data, att.url, att_got.content_type, att.title)
             if wrong:
                 problems.append(f"附件 {att.title or att.url}：{wrong}")
                 continue
@@ -344,10 +350,12 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
         seen: set[str] = set()
         years_seen: dict[str, set[int]] = {}
         agencies: dict[str, Counter] = {}
+        unread: set[str] = set()  # columns whose list could not be read: nothing is known about them
         for column, (links, pages, problem) in zip(columns, walked):
             summary.pages += pages
             if problem:
                 summary.column_problems.append(problem)
+                unread.add(column.url)
             years_seen.setdefault(column.url, set())
             agencies.setdefault(column.url, Counter())
             for link in links:
@@ -388,7 +396,7 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
     named_columns = [
         (column.url, column, column.agency or (agencies[column.url].most_common(1)[0][0]
                                                if agencies.get(column.url) else None))
-        for column in columns if column.url not in [p.split("：", 1)[0] for p in summary.column_problems]
+        for column in columns if column.url not in unread
     ]
     summary.missing = not_published(named_columns, years_seen, config.years, now.date())
     save_state(out, run.state)
