@@ -118,7 +118,7 @@ def test_each_bad_habit_of_the_portal_is_one_clear_line(fetched):
     out = fetched["first"].output
     base = fetched["base"]
     assert "新获取 4 个，内容有变化 0 个，未变化 0 个，跳过 1 个，失败 3 个" in out
-    assert f"失败：2020年上海市人民政府办公厅政府信息公开工作年度报告（{base}/loop/a.html）：重定向次数过多（可能是重定向循环）" in out
+    assert f"失败：2020年上海市人民政府办公厅政府信息公开工作年度报告（{base}/loop/a.html）：重定向循环（网址在重定向中重复出现），未获取" in out
     assert (f"失败：2021年上海市人民政府办公厅政府信息公开工作年度报告（{base}/shanghai/nj/2021.pdf）："
             "链接指向 PDF 文件，但服务器返回的是网页或文本（可能是错误页面，内容类型 text/html），未保存") in out
     assert (f"失败：2018年上海市人民政府办公厅政府信息公开工作年度报告（{base}/shanghai/nj/2018.html）："
@@ -130,6 +130,8 @@ def test_each_bad_habit_of_the_portal_is_one_clear_line(fetched):
     assert hits["/pingtan/nj/202001/t20200120_80576.htm"] == 2  # the 500 was retried once, then served
     assert hits["/pingtan/nj/index_1.html"] == 1 and hits["/hongze/list_2.html"] == 1  # pager script, 下一页
     assert hits["/shanghai/nj/data/list.json"] == 1  # the JSON list the page loads
+    assert hits["/loop/a.html"] == 1 and hits["/loop/b.html"] == 1  # the loop is seen at its first repeat
+    assert hits["/hongze/att/download"] == 1 and hits["/hongze/att/hongze_2024.pdf"] == 1  # the 302 followed
 
 
 def test_second_run_fetches_nothing_new(fetched):

@@ -113,3 +113,23 @@ def test_declared_size_over_the_limit_is_not_downloaded():
     with client_for(handler, max_bytes=2 * 1048576) as client, \
             pytest.raises(FetchError, match=r"^文件过大（2.9 MB，上限 2.0 MB），未下载$"):
         client.get("http://a.gov.cn/big.pdf")
+
+
+def test_redirects_are_followed_hop_by_hop_under_robots():
+    def handler(request):
+        path = request.url.path
+        if path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nDisallow: /private/\n")
+        if path == "/old":
+            return httpx.Response(301, headers={"Location": "/new"})
+        if path == "/new":
+            return httpx.Response(200, content=b"%PDF-1.4")
+        if path == "/sneaky":
+            return httpx.Response(302, headers={"Location": "http://a.gov.cn/private/x"})
+        return httpx.Response(404)
+
+    with client_for(handler) as client:
+        got = client.get("http://a.gov.cn/old")
+        assert (got.url, got.content) == ("http://a.gov.cn/new", b"%PDF-1.4")
+        with pytest.raises(RobotsDisallowed, match="重定向后的地址被网站的 robots.txt 禁止抓取"):
+            client.get("http://a.gov.cn/sneaky")

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
@@ -43,6 +43,11 @@ class Fetched:
     charset: str | None  # the header's charset parameter
     etag: str | None
     last_modified: str | None
+
+
+@dataclass(slots=True)
+class _Redirect:
+    location: str
 
 
 class RateLimiter:
@@ -104,7 +109,7 @@ class PoliteClient:
         self.max_bytes = max_file_bytes() if max_bytes is None else max_bytes
         self.user_agent = user_agent
         self.requests = 0  # sent, for the benchmark and the summary
-        self._client = httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS,
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False,
                                     headers={"User-Agent": user_agent}, transport=transport)
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
@@ -134,7 +139,7 @@ class PoliteClient:
 
     def _read_robots(self, origin: str, host: str) -> RobotFileParser | None:
         try:
-            got = self._request(origin + "/robots.txt", {}, check_robots=False)
+            got = self._request(origin + "/robots.txt", {})
         except FetchError:
             return None  # unreachable robots.txt: as if there were none (the pages will fail on their own)
         if got.status != 200:
@@ -160,7 +165,7 @@ class PoliteClient:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._request(url, headers, check_robots=True)
+        return self._request(url, headers)
 
     def _slot(self, host: str) -> threading.BoundedSemaphore:
         with self._lock:
@@ -168,7 +173,26 @@ class PoliteClient:
                 self._slots[host] = threading.BoundedSemaphore(self.per_host)
             return self._slots[host]
 
-    def _request(self, url: str, headers: dict[str, str], check_robots: bool) -> Fetched:
+    def _request(self, url: str, headers: dict[str, str]) -> Fetched:
+        """Follow redirects here rather than in httpx, so each hop is rate-limited and checked against
+        robots.txt, and a loop is named as one."""
+        visited = [url]
+        for _ in range(MAX_REDIRECTS + 1):
+            result = self._with_retries(url, headers)
+            if isinstance(result, Fetched):
+                return result
+            target = urldefrag(urljoin(url, result.location))[0]
+            if target in visited:
+                raise FetchError("重定向循环（网址在重定向中重复出现），未获取")
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise FetchError(f"重定向到了不支持的地址：{target[:100]}")
+            if not self.allowed(target):
+                raise RobotsDisallowed("重定向后的地址被网站的 robots.txt 禁止抓取，已跳过")
+            visited.append(target)
+            url = target
+        raise FetchError(f"重定向次数过多（超过 {MAX_REDIRECTS} 次），未获取")
+
+    def _with_retries(self, url: str, headers: dict[str, str]) -> Fetched | _Redirect:
         host = urlsplit(url).netloc
         last_reason = ""
         for attempt in range(self.retries + 1):
@@ -176,18 +200,17 @@ class PoliteClient:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             with self._slot(host):
                 self.limiter.wait(host)
-                self.requests += 1
+                with self._lock:
+                    self.requests += 1
                 try:
                     result, retry_after = self._once(url, headers)
-                except httpx.TooManyRedirects:
-                    raise FetchError("重定向次数过多（可能是重定向循环）") from None
                 except httpx.TimeoutException:
                     last_reason = "请求超时"
                     continue
                 except httpx.TransportError as exc:
                     last_reason = f"网络错误（{type(exc).__name__}）"
                     continue
-            if isinstance(result, Fetched):
+            if isinstance(result, (Fetched, _Redirect)):
                 return result
             last_reason = result
             if result.startswith(REFUSED):
@@ -199,10 +222,12 @@ class PoliteClient:
         tries = f"（共尝试 {attempt + 1} 次）" if attempt else ""
         raise FetchError(f"{last_reason}{tries}")
 
-    def _once(self, url: str, headers: dict[str, str]) -> tuple[Fetched | str, float | None]:
-        """One request: the result, or the reason it failed and a Retry-After to honour."""
+    def _once(self, url: str, headers: dict[str, str]) -> tuple[Fetched | _Redirect | str, float | None]:
+        """One request: the result, a redirect, or the reason it failed and a Retry-After to honour."""
         with self._client.stream("GET", url, headers=headers) as response:
             final = str(response.url)
+            if response.has_redirect_location:
+                return _Redirect(response.headers["Location"]), None
             if response.status_code == 304:
                 return Fetched(final, 304, b"", "", None, response.headers.get("ETag"),
                                response.headers.get("Last-Modified")), None
