@@ -73,7 +73,7 @@ class FetchOutcome:
 
 def fetch_and_ingest(columns: list[Column], progress=None) -> FetchOutcome:
     """Fetch the columns, then ingest what the manifest lists. `progress(fraction, text)` is told both stages."""
-    from gongkai.fetch.run import STATUS_ZH, FetchConfig, fetch
+    from gongkai.fetch.run import STATUS_ZH, FetchBusy, FetchConfig, fetch
 
     outcome = FetchOutcome()
     state = {"total": 0, "done": 0}
@@ -90,7 +90,12 @@ def fetch_and_ingest(columns: list[Column], progress=None) -> FetchOutcome:
             total = max(state["total"], 1)
             progress(0.8 * state["done"] / total, f"已获取 {state['done']}/{state['total']} 个报告条目")
 
-    summary = fetch(columns, fetch_dir(), FetchConfig(rate=fetch_rate()), on_event=on_event)
+    try:
+        summary = fetch(columns, fetch_dir(), FetchConfig(rate=fetch_rate()), on_event=on_event)
+    except (FetchBusy, OSError) as exc:  # another admin's fetch is running, or the folder is not writable
+        outcome.lines.append(str(exc) if isinstance(exc, FetchBusy) else f"无法写入 {fetch_dir()}：{exc.strerror or exc}")
+        outcome.ok = False
+        return outcome
     outcome.lines.extend(summary.lines())
     outcome.items = [(r.title, STATUS_ZH[r.status], r.message, r.url) for r in summary.results]
     outcome.ok = summary.ok

@@ -53,7 +53,7 @@ def fetch(
 ) -> None:
     """从政府网站的政府信息公开年报栏目收集年度报告：逐页读取列表，保存报告原文件，写出 manifest.csv。"""
     from gongkai.fetch.manifest import Column, ColumnListError, load_column_list
-    from gongkai.fetch.run import FetchConfig, fetch as run_fetch
+    from gongkai.fetch.run import FetchBusy, FetchConfig, fetch as run_fetch
 
     columns: list[Column] = []
     if column_list is not None:
@@ -92,6 +92,9 @@ def fetch(
     try:
         with progress:
             summary = run_fetch(columns, out, config, on_event=on_event)
+    except FetchBusy as exc:
+        _fail(str(exc))
+        return
     except OSError as exc:
         _fail(f"无法写入 {out}：{exc.strerror or exc}")
         return

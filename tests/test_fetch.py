@@ -278,3 +278,15 @@ def test_an_attachment_that_is_an_error_page_and_a_column_that_is_one(tmp_path):
         f"{portal.base}/gone/index.html：栏目页中没有找到列表条目（可能是错误页面，或列表由脚本从接口加载），未计入“未发布”"]
     assert not summary.ok
     assert [m.agency for m in summary.missing] == []  # an unreadable column says nothing about its agency
+
+
+def test_two_fetches_into_one_folder_are_refused(tmp_path):
+    import fcntl
+
+    from gongkai.fetch.run import LOCK_FILE
+
+    with (tmp_path / LOCK_FILE).open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running fetch holds it
+        result = run_cli("fetch", "http://127.0.0.1:9/nb/index.html", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"另一个获取任务正在写入 {tmp_path}，请等它结束后再试" in result.output

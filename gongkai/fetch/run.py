@@ -8,6 +8,7 @@ with a Chinese reason; the run goes on.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -35,8 +36,13 @@ STATUS_ZH = {FETCHED: "新获取", CHANGED: "内容有变化", UNCHANGED: "未�
 _SUFFIX_OF_FORMAT = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "markdown": ".md", "text": ".txt"}
 _IMAGE_MAGIC = {b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg", b"GIF8": ".gif", b"II*\x00": ".tif", b"MM\x00*": ".tif"}
 _UNSAFE = re.compile(r"[^\w\-（）()]+", re.UNICODE)
+LOCK_FILE = ".fetch.lock"
 STATE_EVERY = 2.0  # seconds between state saves during a run (and once at its end)
 _JSON_TYPES = ("application/json", "text/json", "application/javascript", "text/javascript")
+
+
+class FetchBusy(Exception):
+    """Another fetch is writing into the same folder; Chinese message for the user."""
 
 
 @dataclass(slots=True)
@@ -333,6 +339,16 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
     config = config or FetchConfig()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    # two runs into one folder would each rewrite the state and the manifest without the other's reports
+    with (out / LOCK_FILE).open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FetchBusy(f"另一个获取任务正在写入 {out}，请等它结束后再试") from None
+        return _fetch(columns, out, config, on_event, now)
+
+
+def _fetch(columns, out, config, on_event, now) -> FetchSummary:
     started = time.perf_counter()
     summary = FetchSummary(out)
     with PoliteClient(rate=config.rate, per_host=config.per_host, timeout=config.timeout, retries=config.retries,
