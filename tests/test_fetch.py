@@ -290,3 +290,17 @@ def test_two_fetches_into_one_folder_are_refused(tmp_path):
         result = run_cli("fetch", "http://127.0.0.1:9/nb/index.html", "--out", str(tmp_path))
     assert result.exit_code == 2
     assert f"另一个获取任务正在写入 {tmp_path}，请等它结束后再试" in result.output
+
+
+def test_a_combined_column_without_an_agency_lists_each_titled_agency(tmp_path):
+    """A district column listing several agencies' reports: not_published per agency the titles name."""
+    from gongkai.fetch.manifest import not_published
+
+    column = Column("https://x.gov.cn/nb/index.html")
+    owners = [(("c", "甲局"), column, "甲局"), (("c", "乙局"), column, "乙局")]
+    missing = not_published(owners, {("c", "甲局"): {2022, 2023}, ("c", "乙局"): {2023}}, None,
+                            datetime(2024, 6, 1).date())
+    assert [(m.agency, m.year) for m in missing] == [("乙局", 2022)]
+    # a year whose deadline has not passed is not missing yet (部门: 1月31日 of the next year)
+    assert not_published(owners, {("c", "甲局"): {2022}, ("c", "乙局"): set()}, {2023},
+                         datetime(2024, 1, 31).date()) == []

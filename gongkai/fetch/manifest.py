@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -136,24 +137,23 @@ def save_state(out: Path, state: dict) -> None:
 
 
 # ---------------------------------------------------------------- not published
-def not_published(columns: list[tuple[str, Column, str | None]], years_seen: dict[str, set[int]],
+def not_published(owners: list[tuple[Hashable, Column, str]], years_seen: dict[Hashable, set[int]],
                   years: set[int] | None, today: date) -> list[NotPublished]:
-    """Per column and year, the agency with no report in its column.
+    """Per agency of a column and year, the years with no report.
 
-    `columns`: (column address, its list row, the agency name to use); `years_seen`: per column address, the
-    years of report links found there (fetched or not: a report that failed to download was published);
-    `years`: the years to check — by default every year some column of the run has a report for. A year whose
-    publication deadline (条例 第四十九条) has not passed yet is never counted as missing."""
+    `owners`: (key, the column's list row, the agency) — one per column with a 单位, or per agency the titles
+    of a column without one name; `years_seen`: per key, the years of report links found (fetched or not: a
+    report that failed to download was published); `years`: the years to check — by default every year some
+    column of the run has a report for. A year whose publication deadline (条例 第四十九条) has not passed yet
+    is never counted as missing."""
     check = set(years) if years is not None else set().union(*years_seen.values()) if years_seen else set()
     out: list[NotPublished] = []
-    for url, column, agency in columns:
-        if not agency:
-            continue
+    for key, column, agency in owners:
         kind = agency_kind(agency)
         for year in sorted(check):
-            if year in years_seen.get(url, set()) or today <= publication_deadline(kind, year):
+            if year in years_seen.get(key, set()) or today <= publication_deadline(kind, year):
                 continue
-            out.append(NotPublished(agency, year, url, column.province, column.city, column.county))
+            out.append(NotPublished(agency, year, column.url, column.province, column.city, column.county))
     return out
 
 

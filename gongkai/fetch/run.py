@@ -14,7 +14,6 @@ import os
 import re
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -364,24 +363,27 @@ def _fetch(columns, out, config, on_event, now) -> FetchSummary:
                 run.on_event("column", url=columns[futures[future]].url, pages=walked[futures[future]][1])
         items: list[_Item] = []
         seen: set[str] = set()
-        years_seen: dict[str, set[int]] = {}
-        agencies: dict[str, Counter] = {}
-        unread: set[str] = set()  # columns whose list could not be read: nothing is known about them
+        # Whose reports a column lists: the column list's 单位 when given; otherwise the agency each title
+        # names (a district's combined column lists many agencies' reports), each with its own years.
+        years_seen: dict[tuple[str, str], set[int]] = {}
+        owners: list[tuple[tuple[str, str], Column, str]] = []
         for column, (links, pages, problem) in zip(columns, walked):
             summary.pages += pages
             if problem:
                 summary.column_problems.append(problem)
-                unread.add(column.url)
-            years_seen.setdefault(column.url, set())
-            agencies.setdefault(column.url, Counter())
+            if column.agency and not problem and (column.url, column.agency) not in years_seen:
+                years_seen[(column.url, column.agency)] = set()  # a column with no report at all
+                owners.append(((column.url, column.agency), column, column.agency))
             for link in links:
                 if not listing.is_report_title(link.title):
                     continue
-                year = listing.report_year(link.title)
-                years_seen[column.url].add(year)
-                named = listing.agency_in_title(link.title)
-                if named:
-                    agencies[column.url][named] += 1
+                agency = column.agency or listing.agency_in_title(link.title)
+                if agency and not problem:
+                    key = (column.url, agency)
+                    if key not in years_seen:
+                        years_seen[key] = set()
+                        owners.append((key, column, agency))
+                    years_seen[key].add(listing.report_year(link.title))
                 if link.url in seen:
                     continue
                 seen.add(link.url)
@@ -409,12 +411,7 @@ def _fetch(columns, out, config, on_event, now) -> FetchSummary:
                 run.on_event("item", result=results[futures[future]])
             summary.results = results
         summary.requests = client.requests
-    named_columns = [
-        (column.url, column, column.agency or (agencies[column.url].most_common(1)[0][0]
-                                               if agencies.get(column.url) else None))
-        for column in columns if column.url not in unread
-    ]
-    summary.missing = not_published(named_columns, years_seen, config.years, now.date())
+    summary.missing = not_published(owners, years_seen, config.years, now.date())
     save_state(out, run.state)
     summary.manifest = write_manifest(out, run.state, summary.missing)
     summary.seconds = time.perf_counter() - started
