@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
 import os
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from components import db
 from gongkai import ingest as gk_ingest
@@ -20,6 +23,9 @@ from gongkai.fetch.manifest import Column
 from gongkai.regions import RegionError, parse_region
 
 FETCH_DIR_ENV = "GONGKAI_FETCH_DIR"
+# The server fetches what the admin pastes: an address inside the server's own network (127.0.0.1, 10.x,
+# 169.254.169.254 …) is refused unless this is set (the tests' portal runs on 127.0.0.1).
+ALLOW_PRIVATE_ENV = "GONGKAI_FETCH_ALLOW_PRIVATE"
 FETCH_RATE_ENV = "GONGKAI_FETCH_RATE"
 MAX_COLUMNS = 200
 
@@ -37,6 +43,25 @@ def fetch_rate() -> float:
     return rate if rate > 0 else 1.0
 
 
+def _private_address(url: str) -> str | None:
+    """The private, loopback, link-local or reserved address `url`'s host resolves to, or None.
+
+    Checked when the line is read; a portal that redirects into the server's network later is not caught
+    here (the portal's own robots.txt and the size limit still apply)."""
+    if os.environ.get(ALLOW_PRIVATE_ENV) == "1":
+        return None
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return None  # not resolvable here: the fetch will fail with a network error of its own
+    for address in sorted(addresses):
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+            return address
+    return None
+
+
 def parse_columns(text: str) -> tuple[list[Column], list[str]]:
     """The columns of the pasted text and a Chinese line per line that is not one (with its line number)."""
     columns: list[Column] = []
@@ -48,6 +73,10 @@ def parse_columns(text: str) -> tuple[list[Column], list[str]]:
         url, rest = cells[0], cells[1:] + [""] * 4
         if not url.startswith(("http://", "https://")):
             problems.append(f"第 {n} 行：“{url[:80]}”不是网址（应以 http:// 或 https:// 开头）")
+            continue
+        inside = _private_address(url)
+        if inside:
+            problems.append(f"第 {n} 行：地址指向服务器所在的内部网络（{inside}），为安全起见不抓取")
             continue
         column = Column(url, rest[0] or None, rest[1] or None, rest[2] or None, rest[3] or None)
         if column.region_text:

@@ -28,6 +28,7 @@ def app_env(monkeypatch, tmp_path):
     monkeypatch.setenv("GONGKAI_UPLOAD_DIR", str(tmp_path / "uploads"))
     monkeypatch.setenv("GONGKAI_FETCH_DIR", str(tmp_path / "raw"))
     monkeypatch.setenv("GONGKAI_FETCH_RATE", "1000")  # the test portal is local; the default is 1 per second
+    monkeypatch.setenv("GONGKAI_FETCH_ALLOW_PRIVATE", "1")  # … on 127.0.0.1, which the page refuses by default
     monkeypatch.setenv("GONGKAI_DB", str(build_empty_db(tmp_path / "gongkai.duckdb")))
     access.THROTTLE.reset()
     monkeypatch.setattr(access, "sleep", lambda s: None)
@@ -87,8 +88,12 @@ def test_pasted_columns_are_fetched_and_ingested(tmp_path):
     assert [r for r in rules if r[2] == "栏目中未发布报告"] == [("平潭综合实验区财政金融局", 2024, "栏目中未发布报告")]
 
 
-def test_a_line_that_is_not_an_address_is_refused_with_its_line_number():
+def test_a_line_that_is_not_an_address_is_refused_with_its_line_number(monkeypatch):
+    monkeypatch.delenv("GONGKAI_FETCH_ALLOW_PRIVATE")
     at = logged_in()
-    fetch_now(at, "https://a.gov.cn/nb/index.html\nwww.b.gov.cn/nb/\n")
-    assert [e.value for e in at.error] == ["第 2 行：“www.b.gov.cn/nb/”不是网址（应以 http:// 或 https:// 开头）"]
+    fetch_now(at, "http://127.0.0.1:9/nb/index.html\nwww.b.gov.cn/nb/\n")
+    assert [e.value for e in at.error] == [
+        "第 1 行：地址指向服务器所在的内部网络（127.0.0.1），为安全起见不抓取",
+        "第 2 行：“www.b.gov.cn/nb/”不是网址（应以 http:// 或 https:// 开头）",
+    ]
     assert not [d for d in at.dataframe if "报告条目" in d.value.columns]
