@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from gongkai.cli import app
 from gongkai.fetch.manifest import STATE_FILE, VERSIONS_DIR, Column, load_column_list, read_not_published
-from gongkai.fetch.run import CHANGED, FAILED, FETCHED, SKIPPED, UNCHANGED, FetchConfig, fetch
+from gongkai.fetch.run import CHANGED, FAILED, FETCHED, UNCHANGED, FetchConfig, fetch
 from gongkai.ingest import ingest
 from gongkai.regions import load_manifest
 from mock_portal import FIXTURES, MockPortal, Route, column_list_csv, standard_routes

@@ -96,3 +96,14 @@ def test_attachment_only_article_and_error_page():
     error = page("error_page.html")
     assert not L.holds_report(error) and L.attachments(error) == []
     assert L.page_title(error) == "404 页面不存在"
+
+
+def test_dates_belong_to_their_own_link():
+    html = ("<html><body><div class='list'>"
+            "<a href='a.html'>甲局2022年度政府信息公开工作年度报告</a><span>2023-01-20</span>"
+            "<a href='b.html'>甲局2021年度政府信息公开工作年度报告</a><span>2022-01-25</span>"
+            "<a href='c.html'>甲局2020年度政府信息公开工作年度报告</a>"
+            "</div></body></html>").encode()
+    links = L.list_links(L.parse_page(html, BASE))
+    assert [(x.url.rsplit("/", 1)[1], x.date) for x in links] == [
+        ("a.html", date(2023, 1, 20)), ("b.html", date(2022, 1, 25)), ("c.html", None)]

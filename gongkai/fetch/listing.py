@@ -176,15 +176,20 @@ def _links_in_scripts(page: Page) -> list[Link]:
 
 
 def _anchor_date(anchor) -> date | None:
-    """The date printed next to a list link (in the same <li>/<tr>, or in a <span> beside it)."""
-    parent = anchor.getparent()
-    for node in (parent, parent.getparent() if parent is not None else None):
-        if node is None or node.tag in ("ul", "ol", "table", "tbody", "body", "div") and node is not parent:
-            continue
+    """The date printed next to a list link: in its own row (the <li>/<tr> holding this link and no other),
+    else right after it (<a>…</a><span>2024-01-05</span>). A container of several links is not looked into:
+    its first date belongs to another item."""
+    node = anchor.getparent()
+    for _ in range(2):
+        if node is None or len(node.xpath(".//a[@href]")) != 1:
+            break
         found = _date_of_text(node.text_content())
         if found:
             return found
-    return None
+        node = node.getparent()
+    nxt = anchor.getnext()
+    text = (anchor.tail or "") + (nxt.text_content() if nxt is not None and nxt.tag != "a" else "")
+    return _date_of_text(text)
 
 
 def _date_of_text(text: str) -> date | None:

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from gongkai.regions import RegionError, agency_kind, parse_region
-from gongkai.timeliness import parse_date, publication_deadline
+from gongkai.timeliness import publication_deadline
 
 STATE_FILE = ".fetch-state.json"
 MANIFEST_FILE = "manifest.csv"
@@ -208,9 +208,3 @@ def read_not_published(path: str | os.PathLike[str]) -> list[NotPublished]:
                                 (record.get("区县") or "").strip() or None))
     return out
 
-
-def previous_version_date(record: dict) -> date | None:
-    try:
-        return parse_date(record.get("前一版本获取时间"))
-    except ValueError:
-        return None

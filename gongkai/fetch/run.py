@@ -285,6 +285,7 @@ class _Run:
             own = known["is_report"]
             published = listing.parse_date_or_none(known.get("published_on")) or link.date
             files = [listing.Link(title, url) for title, url in known["attachments"]]
+            page = None
         else:
             page = listing.parse_page(data, got.url, got.charset)
             published = listing.publication_date(page) or link.date
@@ -292,7 +293,8 @@ class _Run:
             files = listing.attachments(page)
         if not own and not files:
             return ItemResult(link.url, link.title, FAILED,
-                              f"网页中既没有报告正文也没有附件（可能是错误页面或报告已撤下；网页标题：{listing.page_title(page) or '无'}）")
+                              "网页中既没有报告正文也没有附件（可能是错误页面或报告已撤下；网页标题："
+                              f"{(listing.page_title(page) if page is not None else '') or '无'}）")
         statuses, saved, problems = [], [], []
         status, rel = self._save(link.url, data, got, item, is_report=own, year=year, published_on=published)
         with self.lock:
@@ -314,8 +316,6 @@ class _Run:
                                      published_on=published, article=link.url)
             statuses.append(status)
             saved.append(rel)
-        if problems and not own and len(problems) == len(files):
-            return ItemResult(link.url, link.title, FAILED, "；".join(problems), saved)
         if CHANGED in statuses:
             overall, message = CHANGED, "报告内容与上次获取时不同：新旧两个版本都已保留（旧版本在 .versions/ 中）"
         elif FETCHED in statuses:
@@ -332,8 +332,9 @@ def fetch(columns: list[Column], out: str | os.PathLike[str], config: FetchConfi
     """Fetch every report of the columns into `out`; see the module docstring.
 
     `on_event(kind, **info)` is told, always from the calling thread: ("columns", n), ("column", url, pages)
-    as each column's list is read, ("items", n) once all are, ("item", result) after each item. `now` (default: the clock) is the fetch time recorded, and the day
-    against which publication deadlines have passed."""
+    as each column's list is read, ("items", n) once all are, ("item", result) after each item.
+    `now` (default: the clock) is the fetch time recorded, and the day against which publication deadlines
+    have passed. FetchBusy when another run holds the folder."""
     now = now or datetime.now()
     config = config or FetchConfig()
     out = Path(out)
