@@ -61,7 +61,7 @@ def standard_routes(slow: float = 0.05) -> dict[str, Route]:
         pingtan + "202210/t20221012_5000.htm": Route(b"<html><body>notice</body></html>"),
         # 洪泽: 下一页, an attachment-only article, the attachment behind a redirect, robots-disallowed 2023
         "/hongze/list.html": Route(_read("hongze_list.html")),
-        "/hongze/list_2.html": Route(_read("hongze_list_2.html")),
+        "/hongze/list_2.html": Route(_read("hongze_list_2.html").decode("utf-8").encode("gb18030")),  # GBK, says UTF-8
         "/hongze/art/2024.html": Route(_read("hongze_article_2024.html")),
         "/hongze/att/download": Route(status=302, location="/hongze/att/hongze_2024.pdf"),
         "/hongze/att/hongze_2024.pdf": Route((FIXTURES / "hongze_2024.pdf").read_bytes(), "application/pdf"),
