@@ -122,6 +122,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.findings_by_agency": ("核对问题（按单位：最多的 30 个）", "Findings by agency (top 30)"),
     "chart.findings_list": ("核对问题清单", "Findings"),
     "chart.missing": ("缺报矩阵（单位 × 年度）", "Missing reports (agency × year)"),
+    "chart.not_published": ("栏目中未发布的年度报告", "Reports not published in their portal column"),
     "drill.header": ("下钻：地区 → 单位 → 报告", "Drill down: region → agency → report"),
     "drill.district": ("选择地区（或点击上图柱形）", "Choose a region (or click a bar above)"),
     "drill.agency": ("选择单位", "Choose an agency"),
@@ -162,6 +163,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality.matrix_limited": ("只显示前 {n} 个单位；请缩小筛选范围。", "Only the first {n} agencies are shown; narrow the filters."),
     "quality.no_findings": ("当前筛选条件下没有核对问题。", "No finding for the current filters."),
     "quality.missing_none": ("当前筛选条件下没有缺报。", "No missing report for the current filters."),
+    "quality.not_published_note": (
+        "由 gongkai fetch 读取各单位的政府信息公开年报栏目得出：栏目中没有该年度的报告（发布期限已过）。",
+        "From gongkai fetch reading each agency's portal column: no report for that year (deadline passed).",
+    ),
+    "col.column_url": ("栏目地址", "column address"),
     "quality.missing_count": ("缺报 {n} 份（单位 × 年度）", "{n} agency-years without a report"),
     # column names shown in tables and exports
     "col.year": ("年度", "year"),

@@ -86,6 +86,10 @@ def test_pasted_columns_are_fetched_and_ingested(tmp_path):
     assert ("淮安市洪泽区人民政府", 2024, "逾期发布") in rules
     # the page opens on the latest year (2024): the agency with no report at all is listed for it
     assert [r for r in rules if r[2] == "栏目中未发布报告"] == [("平潭综合实验区财政金融局", 2024, "栏目中未发布报告")]
+    # … and in its own list, with the column's address
+    assert "栏目中未发布的年度报告" in [h.value for h in at.subheader]
+    np = next(d.value for d in at.dataframe if "栏目地址" in d.value.columns)
+    assert np.values.tolist() == [["平潭综合实验区财政金融局", 2024, f"{portal.base}/caijin/index.html"]]
 
 
 def test_a_line_that_is_not_an_address_is_refused_with_its_line_number(monkeypatch):
