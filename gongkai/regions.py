@@ -276,6 +276,15 @@ def load_manifest(path: str | Path) -> dict[str, ManifestEntry]:
                 raise RegionError(f"清单 {Path(path).name} 第 {line_no} 行“{header}”：{exc}") from None
         entries[file] = ManifestEntry(region, get("agency") or None, (demo.lower() in _TRUE) if demo else None,
                                       published_on, **dates)
+    # A row written as a path inside the manifest's folder (`gongkai fetch` writes 单位/2024_x_1a2b3c4d.pdf) must
+    # still match when that folder's parent is what gets ingested: its file name is an alias, when unique.
+    names: dict[str, list[str]] = {}
+    for key in entries:
+        if "/" in key:
+            names.setdefault(key.rsplit("/", 1)[1], []).append(key)
+    for name, keys in names.items():
+        if len(keys) == 1 and name not in entries:
+            entries[name] = entries[keys[0]]
     return entries
 
 

@@ -106,7 +106,8 @@ def test_figures_of_the_fetched_reports_are_the_printed_ones(fetched):
 def test_manifest_is_what_ingest_reads(fetched):
     path = fetched["tmp"] / "raw" / "manifest.csv"
     entries = load_manifest(path)
-    assert sorted((e.agency, e.published_on.isoformat(), e.region.county) for e in entries.values()) == [
+    rows = [e for key, e in entries.items() if "/" in key]  # (each is also under its bare file name)
+    assert sorted((e.agency, e.published_on.isoformat(), e.region.county) for e in rows) == [
         ("上海市人民政府办公厅", "2020-01-31", None),
         ("平潭综合实验区", "2020-01-20", "平潭县"),
         ("平潭综合实验区", "2023-02-20", "平潭县"),
@@ -304,3 +305,11 @@ def test_a_combined_column_without_an_agency_lists_each_titled_agency(tmp_path):
     # a year whose deadline has not passed is not missing yet (部门: 1月31日 of the next year)
     assert not_published(owners, {("c", "甲局"): {2022}, ("c", "乙局"): set()}, {2023},
                          datetime(2024, 1, 31).date()) == []
+
+
+def test_the_manifest_applies_when_the_parent_folder_is_ingested(fetched, tmp_path):
+    db = tmp_path / "db.duckdb"
+    summary = ingest([fetched["tmp"]], db, manifest=fetched["tmp"] / "raw" / "manifest.csv", workers=1)
+    assert summary.count("stored") == 4
+    rows = db_rows(db, "SELECT DISTINCT a.region_source FROM agencies a JOIN reports r USING (agency_id)")
+    assert rows == [("清单",)]
