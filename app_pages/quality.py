@@ -1,5 +1,5 @@
-"""数据质量: findings by rule and by agency, the list of findings each linking to its report, and the
-missing-report matrix (agency × year)."""
+"""数据质量: findings by rule and by agency, the list of findings each linking to its report, the
+missing-report matrix (agency × year), and the reports not published in their portal column (gongkai fetch)."""
 
 from urllib.parse import urlencode
 
@@ -57,3 +57,13 @@ with guarded():
         gaps = int((~missing["has_report"].astype(bool)).sum()) if not missing.empty else 0
         chart("", charts.missing_matrix(missing), ctx=ctx, query="missing_reports", key="missing")
         st.caption(t("quality.missing_count", n=gaps) if gaps else t("quality.missing_none"))
+        not_published = db.query("not_published", ctx.params(limit=LIST_LIMIT))
+        if not not_published.empty:  # only databases filled by `gongkai fetch` have these
+            st.subheader(t("chart.not_published"))
+            st.caption(t("quality.not_published_note"))
+            table(pd.DataFrame({
+                t("col.agency"): not_published["agency"],
+                t("col.year"): not_published["year"],
+                t("col.column_url"): not_published["column_url"],
+            }), ctx=ctx, query="not_published", key="not_published", name=t("chart.not_published"),
+                config={t("col.year"): st.column_config.NumberColumn(t("col.year"), format="%d")})

@@ -43,6 +43,7 @@ PAGE_EXTRAS = {
     "agency_ranking": {"limit": 50},
     "findings_list": {"limit": 1000},
     "missing_reports": {"limit": 200},
+    "not_published": {"limit": 1000},
     "app_filter_agencies": {"limit": 2001},
     "app_proactive_disclosure_by_agency": {"top": 30},
     "app_review_litigation_by_agency": {"top": 30},

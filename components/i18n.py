@@ -122,6 +122,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.findings_by_agency": ("核对问题（按单位：最多的 30 个）", "Findings by agency (top 30)"),
     "chart.findings_list": ("核对问题清单", "Findings"),
     "chart.missing": ("缺报矩阵（单位 × 年度）", "Missing reports (agency × year)"),
+    "chart.not_published": ("栏目中未发布的年度报告", "Reports not published in their portal column"),
     "drill.header": ("下钻：地区 → 单位 → 报告", "Drill down: region → agency → report"),
     "drill.district": ("选择地区（或点击上图柱形）", "Choose a region (or click a bar above)"),
     "drill.agency": ("选择单位", "Choose an agency"),
@@ -162,6 +163,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality.matrix_limited": ("只显示前 {n} 个单位；请缩小筛选范围。", "Only the first {n} agencies are shown; narrow the filters."),
     "quality.no_findings": ("当前筛选条件下没有核对问题。", "No finding for the current filters."),
     "quality.missing_none": ("当前筛选条件下没有缺报。", "No missing report for the current filters."),
+    "quality.not_published_note": (
+        "由 gongkai fetch 读取各单位的政府信息公开年报栏目得出：栏目中没有该年度的报告（发布期限已过）。",
+        "From gongkai fetch reading each agency's portal column: no report for that year (deadline passed).",
+    ),
+    "col.column_url": ("栏目地址", "column address"),
     "quality.missing_count": ("缺报 {n} 份（单位 × 年度）", "{n} agency-years without a report"),
     # column names shown in tables and exports
     "col.year": ("年度", "year"),
@@ -254,6 +260,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rule.missing_year": ("缺少年度报告", "missing year"),
     "rule.region_unknown": ("地区未识别", "region unknown"),
     "rule.region_ambiguous": ("地区不唯一", "region ambiguous"),
+    "rule.late_publication": ("逾期发布", "published late"),
+    "rule.not_published": ("栏目中未发布报告", "not published"),
+    "rule.changed_after_publication": ("发布后被修改", "changed after publication"),
     # upload (admin only)
     "upload.intro": (
         "上传年度报告文件（可一次选择多个；支持 txt、md、html、htm、docx、doc、wps、rtf、pdf）。文件按内容识别格式，"
@@ -309,6 +318,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "标“≥”并以黄色标出的单元格有单位未填报（空白或未列出），数字只是已填报部分之和。",
         "Cells marked “≥” (yellow) lack some agencies' figures: the number is the sum of those printed.",
     ),
+    "fetch.title": ("从政府网站栏目收集报告", "Collect reports from portal columns"),
+    "fetch.intro": (
+        "每行粘贴一个“政府信息公开年报”栏目的列表页网址，可在网址后用逗号依次写上 单位,省,市,区县"
+        "（如 `https://…/index.html,淮安市洪泽区人民政府,江苏省,淮安市,洪泽区`）。系统逐页读取列表、"
+        "下载报告原文件到 {folder}，然后导入数据库；已获取且未变化的报告不会重复下载。",
+        "Paste one column address per line (a 政府信息公开年报 list page), optionally followed by "
+        "agency,province,city,county. Reports are downloaded to {folder} and loaded; unchanged ones are not "
+        "downloaded again.",
+    ),
+    "fetch.urls": ("栏目网址（每行一个）", "Column addresses (one per line)"),
+    "fetch.submit": ("获取并导入", "Fetch and load"),
+    "fetch.none": ("请先粘贴至少一个栏目网址。", "Paste at least one column address first."),
+    "fetch.running": ("正在获取……", "Fetching…"),
+    "fetch.result": ("上次获取的结果", "Result of the last fetch"),
+    "fetch.col_title": ("报告条目", "Item"),
+    "fetch.col_status": ("获取结果", "Fetch"),
+    "fetch.col_message": ("说明", "Details"),
+    "fetch.col_url": ("网址", "Address"),
+    "fetch.failed": ("部分条目未能获取或导入，原因见下表。", "Some items failed; see the table."),
     "severity.error": ("错误", "error"),
     "severity.warning": ("提示", "warning"),
 }

@@ -16,6 +16,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import os
@@ -30,8 +31,9 @@ from pathlib import Path
 
 import duckdb
 
-from gongkai import crossyear, regions, store, timeliness
+from gongkai import crossyear, regions, revisions, store, timeliness
 from gongkai.document import ReadError
+from gongkai.fetch.manifest import read_not_published
 from gongkai.parser import check_size
 from gongkai.report import DEMO_MARKER, Finding, Report
 from gongkai.template import FIGURE_BY_KEY
@@ -43,6 +45,9 @@ REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml
 PARALLEL_MIN_FILES = 40
 
 STORED, REPLACED, SKIPPED, FAILED = "stored", "replaced", "skipped", "failed"
+# A column (from a `gongkai fetch` manifest) with no report for a year: a finding without a report.
+NOT_PUBLISHED = "not_published"
+NOT_PUBLISHED_META = "not_published_manifest"  # digest of the 未发布 rows last written (a re-run skips them)
 
 
 class IngestError(Exception):
@@ -334,6 +339,14 @@ class _Writer:
 
         agency_id = self._agency_id(agency_name, placement)
         slot = self.slots.get((agency_id, report.year))
+        if slot is not None and not slot.this_batch and entry is not None and entry.previous_fetched_on:
+            # `gongkai fetch` found new content for a report it had fetched before: say which figures changed
+            _, old_figures = self._stored_figures(slot)
+            changed = revisions.changed_after_publication(
+                old_figures, _figures_as_stored(report.figures), entry.previous_fetched_on, entry.fetched_on,
+                report.year)
+            if changed is not None:
+                extra.append(("ingest", changed))
         self.queue.append(self._decide(item, report, placement, agency_id, slot, is_demo, extra))
         if len(self.queue) >= self.CHUNK:
             self.flush()
@@ -395,6 +408,45 @@ class _Writer:
         """The manifest's 发布日期 for this file, or None."""
         entry = regions.manifest_entry(self.manifest, item.path, item.root) if self.manifest else None
         return entry.published_on if entry else None
+
+    # -------------------------------------------------------- columns without a report
+    def write_not_published(self, entries: list, digest: str) -> set[int]:
+        """Replace the not_published findings of the agencies the manifest's 未发布 rows name (an agency-year
+        with a report stored is not one); the agencies, created from the column list when the store has no
+        report of theirs yet, are returned. One transaction."""
+        batch = store.Batch()
+        touched: set[int] = set()
+        for e in entries:
+            region_text = "/".join(p for p in (e.province, e.city, e.county) if p)
+            try:
+                region = regions.parse_region(region_text) if region_text else None
+            except regions.RegionError:
+                region = None
+            placement = regions.with_override(regions.infer(e.agency), region, regions.SOURCE_MANIFEST)
+            agency_id = self._agency_id(e.agency, placement)
+            touched.add(agency_id)
+            if (agency_id, e.year) in self.slots:
+                continue
+            batch.add_finding(
+                Finding(NOT_PUBLISHED, "warning",
+                        f"{e.agency}的政府信息公开年报栏目中没有{e.year}年度报告（栏目：{e.column or '未记录'}）",
+                        printed=e.agency, expected=e.column or None),
+                source="ingest", agency_id=agency_id, year=e.year, report_id=None)
+        con = self.con
+        con.execute("BEGIN")
+        for r in self.new_regions:
+            con.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)",
+                        [r.adcode, r.province, r.city, r.county, r.province_adcode, r.city_adcode])
+        store.insert_rows(con, "agencies", self.new_agencies)
+        store.insert_rows(con, "agency_names", self.new_names)
+        con.execute("DELETE FROM findings WHERE rule = ? AND list_contains(?, agency_id)",
+                    [NOT_PUBLISHED, sorted(touched)])
+        store.write_batch(con, batch)
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [NOT_PUBLISHED_META, digest])
+        con.execute("COMMIT")
+        self.new_regions, self.new_agencies, self.new_names = [], [], []
+        self.changed_agencies.update(touched)
+        return touched
 
     # -------------------------------------------------------- writing
     def flush(self) -> None:
@@ -484,6 +536,7 @@ def ingest(
     override = regions.parse_region(region) if isinstance(region, str) else region
     try:
         manifest_entries = regions.load_manifest(manifest) if manifest else {}
+        missing = read_not_published(manifest) if manifest else []
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(f"无法读取清单 {manifest}：{exc}") from None
     files, ignored = collect_files(paths)
@@ -499,7 +552,7 @@ def ingest(
         except BlockingIOError:
             raise IngestError(f"另一个导入任务正在写入 {db_path}，请等它结束后再试") from None
         changed = _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file,
-                             replace)
+                             replace, missing)
     # results arrive as chunks are written; the summary lists them in the order of the files
     order = {path: i for i, (path, _) in enumerate(files)}
     summary.results.sort(key=lambda r: order.get(r.path, len(order)))
@@ -529,7 +582,25 @@ def _known_hashes(db_path: Path) -> dict[str, str]:
         con.close()
 
 
-def _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file, replace) -> bool:
+def _stored_meta(db_path: Path, key: str) -> str | None:
+    if not db_path.exists():
+        return None
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def _digest_of(missing: list) -> str:
+    return hashlib.sha256(repr(sorted(map(tuple, (dataclasses.astuple(m) for m in missing)))).encode()).hexdigest()
+
+
+def _run_batch(files, db_path, override, manifest_entries, demo, workers, summary, on_file, replace,
+               missing=()) -> bool:
     """Parse and store the batch; True when the database file was replaced."""
     def record(result: FileResult) -> None:
         summary.results.append(result)
@@ -563,7 +634,9 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
             continue
         known[digest] = "pending"  # the same content twice in one batch: the second is a duplicate
         pending.append(_Pending(path, root, digest))
-    if not pending:
+    missing_digest = _digest_of(list(missing)) if missing else None
+    missing_changed = missing_digest is not None and missing_digest != _stored_meta(db_path, NOT_PUBLISHED_META)
+    if not pending and not missing_changed:
         return False
 
     work = Path(str(db_path) + ".ingest-tmp")
@@ -582,10 +655,15 @@ def _run_batch(files, db_path, override, manifest_entries, demo, workers, summar
             else:
                 writer.add(item, *parsed)
         writer.flush()
-        if not writer.changed:
+        if missing_changed:
+            writer.write_not_published(list(missing), missing_digest)
+        if not writer.changed and not missing_changed:
             con.close()
             _remove_db_files(work)
             return False
+        # a report now stored for an agency-year that was listed as not published
+        con.execute("DELETE FROM findings f WHERE f.rule = ? AND f.report_id IS NULL AND EXISTS "
+                    "(SELECT 1 FROM reports r WHERE r.agency_id = f.agency_id AND r.year = f.year)", [NOT_PUBLISHED])
         finish(con, writer.changed, writer.changed_agencies)
         summary.cross_year_findings = con.execute(
             "SELECT count(*) FROM findings WHERE source = 'cross_year'").fetchone()[0]

@@ -69,6 +69,10 @@ class ManifestEntry:
     agency: str | None
     is_demo: bool | None
     published_on: date | None = None  # 发布日期 as the portal shows it: the timeliness rule's input
+    # Written by `gongkai fetch`: when this file was fetched and, for a report whose content changed since an
+    # earlier fetch, when that earlier version was fetched (the changed_after_publication rule's dates).
+    fetched_on: date | None = None
+    previous_fetched_on: date | None = None
 
 
 def agency_kind(name: str) -> str:
@@ -223,6 +227,8 @@ _HEADERS = {
     "agency": ("agency", "单位", "机关", "单位名称"),
     "is_demo": ("is_demo", "模拟数据", "demo"),
     "published_on": ("published_on", "发布日期", "发布时间", "公开日期"),
+    "fetched_on": ("fetched_at", "获取时间"),
+    "previous_fetched_on": ("previous_fetched_at", "前一版本获取时间"),
 }
 _TRUE = {"1", "true", "yes", "是", "y", "模拟数据"}
 
@@ -231,7 +237,8 @@ def load_manifest(path: str | Path) -> dict[str, ManifestEntry]:
     """A CSV naming, per report file, its region (and optionally the agency name and the 模拟数据 flag).
 
     Columns (English or Chinese headers): file/文件, province/省, city/市, county/区县, agency/单位, is_demo/模拟数据,
-    published_on/发布日期 (the date the report was published, for the timeliness rule).
+    published_on/发布日期 (the date the report was published, for the timeliness rule), fetched_at/获取时间 and
+    previous_fetched_at/前一版本获取时间 (written by `gongkai fetch`, for the changed_after_publication rule).
     Keys are the file names as written (matched against the file's name and its path)."""
     raw = Path(path).read_bytes()
     text = raw.decode("utf-8-sig") if not raw.startswith(b"\xff\xfe") else raw.decode("utf-16")
@@ -261,8 +268,23 @@ def load_manifest(path: str | Path) -> dict[str, ManifestEntry]:
             published_on = parse_date(get("published_on"))
         except ValueError as exc:
             raise RegionError(f"清单 {Path(path).name} 第 {line_no} 行“发布日期”：{exc}") from None
+        dates = {}
+        for key, header in (("fetched_on", "获取时间"), ("previous_fetched_on", "前一版本获取时间")):
+            try:
+                dates[key] = parse_date(get(key))
+            except ValueError as exc:
+                raise RegionError(f"清单 {Path(path).name} 第 {line_no} 行“{header}”：{exc}") from None
         entries[file] = ManifestEntry(region, get("agency") or None, (demo.lower() in _TRUE) if demo else None,
-                                      published_on)
+                                      published_on, **dates)
+    # A row written as a path inside the manifest's folder (`gongkai fetch` writes 单位/2024_x_1a2b3c4d.pdf) must
+    # still match when that folder's parent is what gets ingested: its file name is an alias, when unique.
+    names: dict[str, list[str]] = {}
+    for key in entries:
+        if "/" in key:
+            names.setdefault(key.rsplit("/", 1)[1], []).append(key)
+    for name, keys in names.items():
+        if len(keys) == 1 and name not in entries:
+            entries[name] = entries[keys[0]]
     return entries
 
 
