@@ -124,7 +124,8 @@ def build_demo(
     for district in G.DISTRICTS:
         paths = [out / r.path for r in corpus.reports if r.agency.district == district]
         result.summaries.append(
-            ingest(paths, db_path, region=district_region(district), demo=True, workers=workers, on_file=on_file)
+            ingest(paths, db_path, region=district_region(district), manifest=out / G.DATES, demo=True,
+                   workers=workers, on_file=on_file)
         )
     if real:
         manifest = Path(samples) / SAMPLES_MANIFEST  # type: ignore[arg-type]
