@@ -138,7 +138,9 @@ def main() -> None:  # pragma: no cover - the console script
 
 # The other command groups live in their own modules (one module per concern); they register here,
 # after `app` exists, because each imports heavier packages (DuckDB, the demo renderers) only it needs.
-from gongkai import cli_data, cli_demo, cli_synth  # noqa: E402
+from gongkai import cli_assess, cli_data, cli_demo, cli_synth  # noqa: E402
+
+cli_assess.register(app)
 
 cli_data.register(app)
 cli_demo.register(app)
