@@ -284,32 +284,47 @@ def facts_from_row(row: dict[str, Any]) -> Facts:
     )
 
 
-def assess_store(con, params: dict[str, Any] | None = None, config: Config | None = None):
-    """Every expected agency-year inside `params` (the queries' common filters), scored: a DataFrame with the
-    query's identifying columns and score, lost (points), reasons (list of Chinese strings), similarity,
-    prev_year, ranked by score then region and agency."""
+def config_from_env() -> Config:
+    """The dashboard's rules: the TOML named by GONGKAI_ASSESS_CONFIG, else the defaults."""
+    import os
+
+    return load_config(os.environ.get("GONGKAI_ASSESS_CONFIG") or None)
+
+
+SCORED_COLUMNS = ["agency_id", "agency", "kind", "province", "city", "county", "year", "is_demo", "report_id",
+                  "template", "score", "lost", "reasons", "criteria", "similarity", "prev_year"]
+
+
+def score_frame(facts, config: Config):
+    """Score every row of queries/assess_agency_years.sql's result: a DataFrame of SCORED_COLUMNS (lost = points
+    lost; reasons a list of Chinese strings; criteria the keys of the criteria that lost points; similarity the
+    share of the narrative already in the previous report), lowest score first, then latest year, region, agency."""
     import pandas as pd
 
-    from gongkai import store
-
-    config = config or load_config()
-    facts = store.run_query(con, "assess_agency_years", params)
     rows = []
     for row in facts.to_dict("records"):
         result = assess(facts_from_row(row), config)
+        prev_year = row.get("prev_year")
         rows.append({
             "agency_id": row["agency_id"], "agency": row["agency"], "kind": row["kind"],
             "province": row["province"], "city": row["city"], "county": row["county"], "year": int(row["year"]),
             "is_demo": bool(row["is_demo"]), "report_id": row["report_id"], "template": row["template"],
             "score": result.score, "lost": config.full_marks - result.score,
             "reasons": result.reasons, "criteria": [item.criterion for item in result.lost],
-            "similarity": result.similarity, "prev_year": row["prev_year"],
+            "similarity": result.similarity, "prev_year": None if pd.isna(prev_year) else int(prev_year),
         })
-    columns = ["agency_id", "agency", "kind", "province", "city", "county", "year", "is_demo", "report_id",
-               "template", "score", "lost", "reasons", "criteria", "similarity", "prev_year"]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=SCORED_COLUMNS)
     if not frame.empty:
+        frame["report_id"] = frame["report_id"].astype("Int64")
+        frame["prev_year"] = frame["prev_year"].astype("Int64")
         frame = frame.sort_values(["score", "year", "province", "city", "county", "agency"],
                                   ascending=[True, False, True, True, True, True], na_position="first",
                                   kind="stable").reset_index(drop=True)
     return frame
+
+
+def assess_store(con, params: dict[str, Any] | None = None, config: Config | None = None):
+    """Every expected agency-year inside `params` (the queries' common filters), scored (see score_frame)."""
+    from gongkai import store
+
+    return score_frame(store.run_query(con, "assess_agency_years", params), config or load_config())
