@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from components.assessment import lost_by_criterion, scored
+from components.assessment import lost_by_criterion, scored, too_many
 from components.i18n import t
 from components.page import chart, guarded, page_body, table
 from gongkai.assess import config_from_env
@@ -19,8 +19,10 @@ with guarded():
     if ctx is not None:
         config = config_from_env()
         st.caption(t("assess.intro", full=f"{config.full_marks:g}"))
-        frame, threshold = scored(ctx.params())
-        if frame.empty:
+        frame, threshold = (None, None) if too_many(ctx.reports) else scored(ctx.params())
+        if frame is None:
+            pass
+        elif frame.empty:
             st.info(t("assess.none"))
         else:
             cols = st.columns(4)

@@ -18,6 +18,20 @@ from components.i18n import t
 from gongkai import assess, similarity
 
 
+# Scoring reads every narrative in scope and compares it with the previous one (~0.4 ms a pair, plus the
+# query): a city's few thousand reports take a second or two on a first visit, a province's or the country's
+# far longer, so above this many reports the pages ask for narrower filters instead.
+MAX_ASSESS_REPORTS = 5000
+
+
+def too_many(reports: int) -> bool:
+    """Say so (in words) when the scope is too large to score here; True then."""
+    if reports > MAX_ASSESS_REPORTS:
+        st.info(t("assess.too_many", n=f"{reports:,}", limit=f"{MAX_ASSESS_REPORTS:,}"))
+        return True
+    return False
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _scored(params: tuple, path: str, version: tuple[int, int] | None) -> tuple[pd.DataFrame, float]:
     config = assess.config_from_env()

@@ -34,6 +34,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "assess.lost_chart": ("各项扣分的单位年度数", "Agency-years losing points, by criterion"),
     "assess.ranking": ("排名（得分由低到高）", "Ranking (lowest score first)"),
     "assess.only_lost": ("只看有扣分的", "Only those that lost points"),
+    "assess.too_many": ("当前筛选范围有 {n} 份报告，逐份评估需要较长时间：请先选择地区或年度，使范围不超过 {limit} 份报告"
+                        "（或使用命令 gongkai assess）。",
+                        "{n} reports in scope take long to assess: choose a region or years for at most {limit} "
+                        "(or use the command gongkai assess)."),
     "assess.none": ("当前筛选条件下没有可评估的单位年度。", "Nothing to assess for the current filters."),
     "assess.limited": ("只列出得分最低的 {n} 个；请缩小筛选范围。", "Only the {n} lowest are listed; narrow the filters."),
     "assess.report_score": ("年报评估：{score} 分（满分 {full}）", "Assessment: {score} (of {full})"),

@@ -76,8 +76,8 @@ def test_two_real_years_of_one_agency_differ(narratives):
     """平潭综合实验区 2022 against its 2019 report (its previous one in the samples): 25 % of the 2022 text is
     sentences 2019 had (the introduction and headings the template prescribes); 15 % the other way round."""
     this, last = narratives["pingtan_2022.html"], narratives["pingtan_2019.html"]
-    assert round(similarity.similarity(this, last), 4) == 0.2466
-    assert round(similarity.similarity(last, this), 4) == 0.1474
+    assert round(similarity.similarity(this, last), 4) == 0.2546
+    assert round(similarity.similarity(last, this), 4) == 0.1521
 
 
 def test_shared_passages_mark_the_shared_sentences_only():
@@ -248,7 +248,7 @@ def test_real_samples_scores(demo_scores):
     for report in [("台儿庄区工业和信息化局", 2024), ("平潭综合实验区", 2019), ("平潭综合实验区", 2022),
                    ("上海市人民政府办公厅", 2019)]:
         assert got[report] == (100, []), report
-    assert round(real.set_index(["agency", "year"]).loc[("平潭综合实验区", 2022), "similarity"], 4) == 0.2466
+    assert round(real.set_index(["agency", "year"]).loc[("平潭综合实验区", 2022), "similarity"], 4) == 0.2546
 
 
 # ---------------------------------------------------------------- the command

@@ -175,3 +175,17 @@ def test_quality_lists_the_narrative_that_barely_changed(copied_db, dash_db, use
     at = run_app("app_pages/quality.py")
     no_failure(at)
     assert any(i.value == "当前筛选条件下没有正文照搬上年的报告。" for i in at.info)
+
+
+def test_a_scope_too_large_to_score_asks_for_narrower_filters(dash_db, use_db, monkeypatch):
+    import components.assessment as A
+
+    use_db(dash_db)
+    monkeypatch.setattr(A, "MAX_ASSESS_REPORTS", 10)  # the test database has 31 reports
+    at = run_app(PAGE)
+    no_failure(at)
+    assert any("当前筛选范围有 31 份报告" in i.value for i in at.info)
+    assert not any("扣分理由" in d.value.columns for d in at.dataframe)
+    at = run_app(PAGE, {"province": "江苏省", "city": "淮安市", "county": "清江浦区", "year_from": "2023",
+                        "year_to": "2023"})
+    assert len(ranking(at)) == 3  # narrowed to 2 reports: scored
