@@ -1,7 +1,7 @@
 """The annual assessment (政务公开考核 / 第三方评估): a score per agency-year, with the reason for every point lost.
 
 Pure functions: `assess(facts, config)` scores one agency-year from its `Facts` (what the store holds about it:
-whether a report exists, its template, publication date, findings, narrative and last report's narrative);
+whether a report exists, its template, its findings (late_publication among them), narrative and last report's narrative);
 `load_config` reads the points and thresholds from gongkai/assess_default.toml, overlaid by an office's own
 file. `assess_store` reads the facts from the store (queries/assess_agency_years.sql) and scores them all.
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -170,7 +169,6 @@ class Facts:
     has_report: bool
     template: str | None = None
     first_year: int | None = None
-    published_on: date | None = None
     findings: list[dict[str, Any]] = field(default_factory=list)  # {rule, severity, message}
     narrative: str | None = None
     prev_year: int | None = None
@@ -257,30 +255,29 @@ def _scored(f: Facts, lost: list[Lost], config: Config, share: float | None) -> 
 
 
 # ---------------------------------------------------------------- the store
+def _given(value: Any) -> Any:
+    """None for SQL NULL as pandas hands it over (None, NaN, NA, NaT); the value otherwise."""
+    if value is None or (hasattr(value, "__iter__") and not isinstance(value, str)):
+        return value  # a list (numpy array) column: findings
+    try:
+        return None if value != value or str(value) in ("<NA>", "NaT") else value  # NaN ≠ NaN
+    except (TypeError, ValueError):  # pandas.NA refuses comparison
+        return None
+
+
 def facts_from_row(row: dict[str, Any]) -> Facts:
     """Facts from one row of queries/assess_agency_years.sql."""
-    def value(key: str) -> Any:
-        v = row.get(key)
-        try:
-            import pandas as pd
-            if v is not None and not isinstance(v, (list, tuple)) and pd.isna(v):
-                return None
-        except (TypeError, ValueError):
-            pass
-        return v
+    def number(key: str) -> int | None:
+        v = _given(row.get(key))
+        return None if v is None else int(v)
 
-    published = value("published_on")
-    if published is not None and hasattr(published, "date") and not isinstance(published, date):
-        published = published.date()
-    elif published is not None and hasattr(published, "to_pydatetime"):
-        published = published.to_pydatetime().date()
-    findings = value("findings")
+    findings = _given(row.get("findings"))
     return Facts(
-        agency=row["agency"], year=int(row["year"]), has_report=value("report_id") is not None,
-        template=value("template"), first_year=None if value("first_year") is None else int(value("first_year")),
-        published_on=published, findings=list(findings) if findings is not None else [],
-        narrative=value("narrative"), prev_year=None if value("prev_year") is None else int(value("prev_year")),
-        prev_narrative=value("prev_narrative"),
+        agency=row["agency"], year=int(row["year"]), has_report=_given(row.get("report_id")) is not None,
+        template=_given(row.get("template")), first_year=number("first_year"),
+        findings=list(findings) if findings is not None else [],
+        narrative=_given(row.get("narrative")), prev_year=number("prev_year"),
+        prev_narrative=_given(row.get("prev_narrative")),
     )
 
 
