@@ -609,7 +609,16 @@ def _plan(seed: int, names: list[str]) -> tuple[dict[tuple[str, int], str], set[
     free = list(names)
     rng.shuffle(free)
     plan: dict[tuple[str, int], str] = {}
-    for rule, count in {**PLANTED, **ASSESSMENT_PLANTED}.items():
+    # The kinds added with the assessment (issue 13) are placed after the blank agencies are chosen, so that
+    # the earlier kinds and the blank agencies stay where they were (other tests name them).
+    later = ("late_publication", *ASSESSMENT_PLANTED)
+    kinds = [(r, n) for r, n in PLANTED.items() if r not in later]
+    added = [(r, PLANTED.get(r) or ASSESSMENT_PLANTED[r]) for r in later]
+    blank: set[str] = set()
+    for rule, count in [*kinds, ("", 0), *added]:
+        if not rule:
+            blank = {free.pop() for _ in range(BLANK_AGENCIES)}
+            continue
         for _ in range(count):
             agency = free.pop()
             if rule == "missing_year":
@@ -623,7 +632,6 @@ def _plan(seed: int, names: list[str]) -> tuple[dict[tuple[str, int], str], set[
             else:
                 year = rng.choice(YEARS)
             plan[(agency, year)] = rule
-    blank = {free.pop() for _ in range(BLANK_AGENCIES)}
     return plan, blank
 
 
