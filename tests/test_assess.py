@@ -234,7 +234,7 @@ def test_demo_similarities_clean_below_copied(demo_built, demo_scores):
     demo = demo_scores[demo_scores["is_demo"] & demo_scores["similarity"].notna()]
     clean = [r.similarity for r in demo.itertuples() if (r.agency, r.year) not in copied]
     assert len(clean) > 500
-    assert max(clean) < 0.92 < assess.load_config().narrative_similarity
+    assert max(clean) < 0.89 < assess.load_config().narrative_similarity  # 0.884 measured
     assert sorted(r.similarity for r in demo.itertuples() if (r.agency, r.year) in copied) == [1.0] * 4
 
 
