@@ -29,6 +29,7 @@ PAGES = [
     ("app_pages/proactive.py", "page.proactive", "proactive", ":material/campaign:"),
     ("app_pages/compare.py", "page.compare", "compare", ":material/compare_arrows:"),
     ("app_pages/quality.py", "page.quality", "quality", ":material/fact_check:"),
+    ("app_pages/assessment.py", "page.assessment", "assessment", ":material/grading:"),
     ("app_pages/report.py", "page.report", "report", ":material/description:"),
     ("app_pages/summary.py", "page.summary", "summary", ":material/table_view:"),
 ]

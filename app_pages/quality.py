@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, db
+from components.assessment import scored, too_many
 from components.i18n import rule_label, t
 from components.page import chart, guarded, page_body, table
 
@@ -67,3 +68,27 @@ with guarded():
                 t("col.column_url"): not_published["column_url"],
             }), ctx=ctx, query="not_published", key="not_published", name=t("chart.not_published"),
                 config={t("col.year"): st.column_config.NumberColumn(t("col.year"), format="%d")})
+
+        # Agencies whose narrative barely changed: this year's text mostly last year's (gongkai.similarity).
+        st.subheader(t("quality.copied"))
+        if not too_many(ctx.reports):
+            assessed, threshold = scored(ctx.params())
+            copied = assessed[assessed["similarity"].notna() & (assessed["similarity"] >= threshold)] \
+                if not assessed.empty else assessed
+            st.caption(t("quality.copied_caption", threshold=f"{threshold:.0%}"))
+            if copied.empty:
+                st.info(t("quality.copied_none"))
+            else:
+                copied = copied.sort_values(["similarity", "year"], ascending=[False, False], kind="stable")
+                listed = pd.DataFrame({
+                    t("col.agency"): copied["agency"],
+                    t("col.year"): copied["year"],
+                    t("col.prev_year"): copied["prev_year"],
+                    t("col.similarity"): (copied["similarity"] * 100).round(1),
+                    t("col.link"): ["report?" + urlencode(ctx.url_params(report=[str(int(r))]), doseq=True)
+                                    for r in copied["report_id"]],
+                })
+                table(listed, ctx=ctx, query="assess_agency_years", key="copied_narratives", name=t("quality.copied"),
+                      config={t("col.link"): st.column_config.LinkColumn(t("col.link"), display_text=t("quality.link")),
+                              t("col.year"): st.column_config.NumberColumn(t("col.year"), format="%d"),
+                              t("col.prev_year"): st.column_config.NumberColumn(t("col.prev_year"), format="%d")})

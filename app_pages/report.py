@@ -5,11 +5,14 @@ import pandas as pd
 import streamlit as st
 
 from components import db
+from components.assessment import scored, side_by_side_html
 from components.fmt import md_text
 from components.drill import report_links
 from components.i18n import rule_label, t
 from components.page import guarded, page_body, table
+from gongkai.assess import config_from_env
 from components.report_view import STYLE, Cells, table2_html, table3_html, table4_html
+from gongkai.similarity import similarity
 from gongkai.template import TABLE_TITLES
 
 
@@ -46,6 +49,34 @@ def _choose_report(ctx) -> None:
     if choice is not None:
         st.query_params["report"] = str(choice)
         st.rerun()
+
+
+def _assessment_and_narrative(source, report_id: int) -> None:
+    """This report's assessment (score and reasons) and its narrative beside the agency's previous one."""
+    config = config_from_env()
+    frame, _ = scored({"agencies": [source.agency], "year_from": int(source.year), "year_to": int(source.year)})
+    row = frame[frame["report_id"] == report_id]
+    if not row.empty:
+        row = row.iloc[0]
+        if row["reasons"]:
+            st.subheader(t("assess.report_score", score=f"{row['score']:g}", full=f"{config.full_marks:g}"))
+            for reason in row["reasons"]:  # written by gongkai.assess, but quoting report text: shown as text
+                st.text(reason)
+        else:
+            st.success(t("assess.report_full"))
+    pair = db.query("assess_report_narratives", {"report_id": report_id})
+    st.subheader(t("narrative.title"))
+    if pair.empty or pd.isna(pair.loc[0, "prev_report_id"]):
+        st.info(t("narrative.no_previous"))
+        return
+    this_text, prev_text = pair.loc[0, "narrative"] or "", pair.loc[0, "prev_narrative"] or ""
+    share = similarity(this_text, prev_text)
+    prev_year = int(pair.loc[0, "prev_year"])
+    if share is None:
+        st.info(t("narrative.empty"))
+        return
+    st.caption(t("narrative.caption", prev=prev_year, share=f"{share:.0%}"))
+    st.html(side_by_side_html(this_text, prev_text, f"{int(source.year)}", f"{prev_year}"))
 
 
 with guarded():
@@ -98,6 +129,7 @@ with guarded():
                 })
                 table(listed, ctx=ctx, query="app_report_findings", key="report_findings",
                       name=f"{source.agency}_{int(source.year)}_核对问题")
+            _assessment_and_narrative(source, report_id)
             # The figures long, exactly as stored, for export; status says 未填报 (printed blank) from 未读取.
             with st.expander(t("export.data")):
                 long = figures[["table", "row", "column", "value"]].assign(

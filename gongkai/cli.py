@@ -138,11 +138,11 @@ def main() -> None:  # pragma: no cover - the console script
 
 # The other command groups live in their own modules (one module per concern); they register here,
 # after `app` exists, because each imports heavier packages (DuckDB, the demo renderers) only it needs.
-from gongkai import cli_data, cli_demo, cli_fetch, cli_synth  # noqa: E402
+from gongkai import cli_assess, cli_data, cli_demo, cli_fetch, cli_summary, cli_synth  # noqa: E402
 
 cli_data.register(app)
 cli_demo.register(app)
 cli_synth.register(app)
-from gongkai import cli_summary  # noqa: E402  (汇总表: gongkai summary)
 cli_summary.register(app)
+cli_assess.register(app)
 cli_fetch.register(app)

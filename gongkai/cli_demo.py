@@ -54,7 +54,8 @@ def generate_command(
         highlight=False,
     )
     console.print(
-        f"预埋错误 {len(corpus.errors)} 处，见 {out / G.ANSWER_KEY}；"
+        f"预埋错误 {len(corpus.errors)} 处、评估问题（照搬上年、缺少部分、未说明信息处理费）{len(corpus.defects)} 处，"
+        f"见 {out / G.ANSWER_KEY}；"
         f"导入时请用 gongkai demo build，或 gongkai ingest {out} --manifest {out / G.MANIFEST}（标记为模拟数据）。",
         highlight=False,
     )

@@ -226,6 +226,7 @@ _HEADERS = {
     "county": ("county", "县", "区", "区县", "县区"),
     "agency": ("agency", "单位", "机关", "单位名称"),
     "is_demo": ("is_demo", "模拟数据", "demo"),
+    # not "published": PROVENANCE.csv uses that header for where a report was published (a sentence, not a date)
     "published_on": ("published_on", "发布日期", "发布时间", "公开日期"),
     "fetched_on": ("fetched_at", "获取时间"),
     "previous_fetched_on": ("previous_fetched_at", "前一版本获取时间"),

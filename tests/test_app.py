@@ -34,8 +34,9 @@ PAGES = [
     "app_pages/compare.py",
     "app_pages/quality.py",
     "app_pages/report.py",
+    "app_pages/assessment.py",
 ]
-PAGE_TITLES = ["总览", "申请办理", "复议诉讼", "主动公开", "单位对比", "数据质量", "报告详情"]
+PAGE_TITLES = ["总览", "申请办理", "复议诉讼", "主动公开", "单位对比", "数据质量", "报告详情", "年报评估"]
 
 
 @pytest.fixture(scope="session")
@@ -554,6 +555,7 @@ def test_sql_injection_through_the_filter_widgets_changes_nothing(hostile_db, us
     for page in PAGES[1:]:
         at.switch_page(page).run()
         no_failure(at)
+    at.switch_page("app_pages/report.py").run()
     # 报告详情's chooser lists that one report; choosing it opens it
     chooser = at.selectbox(key="report_choice")
     assert chooser.options == ["（请选择）", f"{SQL_AGENCY} 2024"]

@@ -30,12 +30,8 @@ CHECKED_RULES = sorted([*G.PLANTED, "blank_cells"])
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    calls: list[tuple[float, str]] = []
-    result = build_demo(root / "gongkai.duckdb", progress=lambda f, m: calls.append((f, m)), out=root / "demo")
-    return {"root": root, "result": result, "progress": calls, "db": root / "gongkai.duckdb",
-            "out": root / "demo", "key": G.load_answer_key(root / "demo")}
+def built(demo_built):
+    return demo_built  # one build per session (conftest.py), shared with tests/test_assess.py
 
 
 def _tree_hashes(folder: Path) -> dict[str, str]:
@@ -246,7 +242,7 @@ def test_same_seed_same_bytes_in_another_process(built, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "生成 668 份模拟报告" in proc.stdout
     original = _tree_hashes(built["out"])
-    assert len(original) == 668 + 2  # reports, answer_key.json, manifest.csv
+    assert len(original) == 668 + 3  # reports, answer_key.json, manifest.csv, published.csv
     assert _tree_hashes(again) == original
 
 

@@ -28,6 +28,8 @@ NOT_COMPARED = {
     "app_findings_by_rule": "findings are not part of the Parquet export",
     "summary_rule_breaks": "findings are not part of the Parquet export",
     "not_published": "findings are not part of the Parquet export",
+    "assess_agency_years": "narratives, findings and 发布日期 are not part of the Parquet export",
+    "assess_report_narratives": "narratives are not part of the Parquet export",
 }
 # Columns that are one database's own (ids, adcodes, file provenance) or come from findings.
 DATABASE_ONLY = {"report_id", "agency_id", "adcode", "format", "sha256", "ingested_at", "errors", "warnings",

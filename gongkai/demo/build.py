@@ -53,7 +53,7 @@ class BuildResult:
         """The closing summary, in Chinese."""
         stored = sum(1 for r in self.results if r.status in (STORED, REPLACED))
         skipped = sum(1 for r in self.results if r.status == SKIPPED)
-        planted = len(self.corpus.errors)
+        planted = len(self.corpus.errors) + len(self.corpus.defects)
         out = [
             f"已生成 {len(self.corpus.reports)} 份模拟报告（{G.CITY}，{len(G.DISTRICTS)} 个区县，"
             f"{G.YEARS[0]}–{G.YEARS[-1]} 年，预埋 {planted} 处问题，见 {G.ANSWER_KEY}），"
@@ -124,7 +124,8 @@ def build_demo(
     for district in G.DISTRICTS:
         paths = [out / r.path for r in corpus.reports if r.agency.district == district]
         result.summaries.append(
-            ingest(paths, db_path, region=district_region(district), demo=True, workers=workers, on_file=on_file)
+            ingest(paths, db_path, region=district_region(district), manifest=out / G.DATES, demo=True,
+                   workers=workers, on_file=on_file)
         )
     if real:
         manifest = Path(samples) / SAMPLES_MANIFEST  # type: ignore[arg-type]

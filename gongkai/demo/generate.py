@@ -18,7 +18,12 @@ answer key (`answer_key.json`) with the rule that must report it:
 - a sum that does not add up (`render.break_rule`: t3_balance, t3_outcomes, t3_columns, t4_rows);
 - a broken carry chain (this year's 上年结转 ≠ last year's 结转下年度, rule carry_chain);
 - a missing year (no file for an agency-year inside its series, rule missing_year);
-- a narrative count that contradicts the table (rule text_vs_table).
+- a narrative count that contradicts the table (rule text_vs_table);
+- a report published after the 条例 第四十九条 deadline (rule late_publication: every demo file has a 发布日期,
+  written to `published.csv`, which `gongkai demo build` passes to ingest as the manifest).
+
+and defects only the assessment (gongkai.assess) reports, in the answer key's "assessment" list: a narrative
+copied from last year with its figures changed, a required section left out, no word on 信息处理费.
 
 Everything is drawn from `random.Random` seeded with strings (seeded by SHA-512 of the string, so
 independent of PYTHONHASHSEED) and every renderer writes fixed timestamps: the same seed gives
@@ -35,6 +40,7 @@ import random
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Callable
@@ -43,11 +49,13 @@ from gongkai import defaults
 from gongkai import template as T
 from gongkai.demo import render as R
 from gongkai.report import DEMO_MARKER, Value
+from gongkai.timeliness import publication_deadline
 
 DEFAULT_SEED = defaults.DEMO_SEED
 DEFAULT_OUT = defaults.DEMO_OUT
 ANSWER_KEY = "answer_key.json"
 MANIFEST = "manifest.csv"
+DATES = "published.csv"
 YEARS = tuple(range(2019, 2026))
 
 # The fictional area.  The city is fictional; the province is real, so that province-level views
@@ -138,8 +146,19 @@ FORMAT_EXTENSION = {"text": ".txt", "markdown": ".md", "html": ".html", "html-gb
 # How many errors of each kind to plant (about 3% of reports carry one; real sets have more).
 PLANTED = {
     "t3_balance": 3, "t3_outcomes": 3, "t3_columns": 2, "t4_rows": 2,
-    "carry_chain": 4, "missing_year": 4, "text_vs_table": 4,
+    "carry_chain": 4, "missing_year": 4, "text_vs_table": 4, "late_publication": 4,
 }
+# Defects no rule reports but the assessment (gongkai.assess) must find, planted the same way and listed in
+# the answer key's "assessment" list: a narrative copied from last year with its figures changed, a required
+# narrative section left out, a 2021-format report that does not state 信息处理费.
+ASSESSMENT_PLANTED = {"copied_narrative": 4, "missing_section": 3, "no_fee_statement": 2}
+ASSESSMENT_DESCRIPTIONS_ZH = {
+    "copied_narrative": "正文照搬上年报告，只改了数字",
+    "missing_section": "正文缺少规定的部分",
+    "no_fee_statement": "2021 年版报告未说明信息处理费收取情况",
+}
+# Publication dates (manifest column 发布日期): on time, a few days to seven weeks before the deadline of
+# 条例 第四十九条; a planted late_publication is 1–90 days after it.
 # Agencies that leave the zero cells of 表四 blank instead of printing 0, as some real reports do: not an
 # error, but every check that involves a blank cannot be completed (rule blank_cells, a warning).
 BLANK_AGENCIES = 2
@@ -151,6 +170,7 @@ RULE_DESCRIPTIONS_ZH = {
     "carry_chain": "本年“上年结转”不等于上年报告的“结转下年度继续办理”",
     "missing_year": "该单位这一年没有报告",
     "text_vs_table": "正文所述数字与表格不一致",
+    "late_publication": "晚于条例第四十九条规定的期限发布",
     "blank_cells": "表四中为 0 的单元格印为空白，相关等式无法完整核对",
 }
 
@@ -160,6 +180,7 @@ RULE_DESCRIPTIONS_ZH = {
 RULE_SEVERITY = {
     "t3_balance": "error", "t3_outcomes": "error", "t3_columns": "error", "t4_rows": "error",
     "carry_chain": "error", "missing_year": "warning", "text_vs_table": "warning", "blank_cells": "warning",
+    "late_publication": "warning",
 }
 
 
@@ -188,10 +209,24 @@ class PlantedError:
 
 
 @dataclass
+class PlantedDefect:
+    """A defect of the assessment's (not a rule's): see ASSESSMENT_PLANTED."""
+
+    agency: str
+    year: int
+    defect: str
+    detail: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"agency": self.agency, "year": self.year, "defect": self.defect, "detail": self.detail}
+
+
+@dataclass
 class DemoReport:
     agency: DemoAgency
     spec: R.ReportSpec
     path: str  # relative to the output folder, "/"-separated
+    published_on: date | None = None
 
     @property
     def file_format(self) -> str:
@@ -203,6 +238,7 @@ class DemoCorpus:
     seed: int
     reports: list[DemoReport] = field(default_factory=list)
     errors: list[PlantedError] = field(default_factory=list)
+    defects: list[PlantedDefect] = field(default_factory=list)
 
     def answer_key(self) -> dict[str, object]:
         return {
@@ -214,10 +250,12 @@ class DemoCorpus:
             "years": list(YEARS),
             "planted_rules": sorted([*PLANTED, "blank_cells"]),
             "errors": [e.to_json() for e in self.errors],
+            "assessment": [d.to_json() for d in self.defects],
             "reports": [
                 {
                     "file": r.path, "agency": r.spec.agency, "year": r.spec.year, "template": r.spec.template,
                     "format": r.file_format, "district": r.agency.district.name, "kind": r.agency.kind,
+                    "published_on": r.published_on.isoformat() if r.published_on else None,
                 }
                 for r in self.reports
             ],
@@ -437,7 +475,93 @@ class _AgencyModel:
 
 
 # ---------------------------------------------------------------- the narrative
-def narrative(spec: R.ReportSpec, rng: random.Random, overrides: dict[str, int] | None = None) -> list[str]:
+# Sentence pools: each year's narrative draws its own wording (`Wording`), as an agency that writes its
+# report afresh does, so that two clean years of one agency are recognisably different texts (similarity
+# 0.5–0.8, gongkai.similarity) and a report copied from last year (the same wording, new figures) stands out.
+_OPENINGS = (
+    "{y}年，{who}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，"
+    "坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。",
+    "{y}年，{who}按照上级政务公开工作要点部署，把政府信息公开作为转变作风、接受监督的重要抓手，"
+    "围绕中心工作细化任务清单，逐项落实到科室和责任人。",
+    "{y}年，{who}深入贯彻党中央、国务院关于全面推进政务公开的决策部署，以群众需求为导向，"
+    "持续提升政务公开的标准化、规范化水平。",
+    "{y}年，在区委、区政府的领导下，{who}紧扣法治政府建设目标，健全公开制度，畅通公开渠道，"
+    "政府信息公开工作取得新的进展。",
+    "{y}年，{who}对照年度政务公开考核指标查漏补缺，领导班子专题研究政务公开工作两次，"
+    "明确分管领导和联络员，形成上下联动的工作格局。",
+)
+_PROACTIVE = (
+    "（一）主动公开。依托{platform}，及时公开{topics}等信息，主动回应社会关切。",
+    "（一）主动公开。全年通过{platform}发布{topics}等信息，重要政策文件同步发布解读材料。",
+    "（一）主动公开。围绕{topics}等重点领域，在{platform}集中发布信息，做到应公开尽公开。",
+    "（一）主动公开。结合部门职责梳理主动公开事项清单，{topics}等信息均在{platform}按时更新。",
+)
+_PLATFORMS = ("政府门户网站", "政府信息公开专栏", "政务新媒体和政府网站", "政务服务网和政府网站")
+_TOPICS = ("机构职能、政策文件、财政预决算", "规划计划、重点项目、财政资金", "行政许可、行政处罚、民生保障",
+           "人事信息、招标采购、公共服务", "统计数据、督查检查、应急管理")
+_REQUESTS = (
+    "（二）依申请公开。全年共收到政府信息公开申请{received}件，均在法定期限内答复，未发生因答复不规范引发的投诉。",
+    "（二）依申请公开。严格执行受理、审查、答复流程，全年共收到政府信息公开申请{received}件，答复文书统一规范。",
+    "（二）依申请公开。全年共收到政府信息公开申请{received}件，对疑难申请会同法律顾问研判，按时办结。",
+)
+_MEASURES = (
+    "（三）政府信息管理。严格落实公开前保密审查制度，动态更新政府信息公开目录和指南。",
+    "（三）政府信息管理。开展政策文件清理，对失效文件及时标注，确保公开内容准确有效。",
+    "（三）政府信息管理。建立信息发布三级审核机制，杜绝泄露个人隐私等问题。",
+    "（三）政府信息管理。按季度检查栏目更新情况，对空白栏目和长期未更新栏目限期整改。",
+    "（三）政府信息管理。完善依申请公开档案管理，做到一件一档、过程留痕。",
+)
+_PLATFORM_WORK = (
+    "（四）平台建设。优化政府信息公开专栏，规范栏目设置，提升检索和浏览体验。",
+    "（四）平台建设。推进政务新媒体规范运维，关停整合长期不更新的账号，增强互动回应功能。",
+    "（四）平台建设。完成网站适老化和无障碍改造，上线智能问答，方便群众查找信息。",
+    "（四）平台建设。在办事大厅设置政府信息查阅点，配备查阅设备和引导人员。",
+)
+_OVERSIGHT = (
+    "（五）监督保障。全年因政府信息公开引发行政复议{review}件、行政诉讼{suit}件。",
+    "（五）监督保障。将政务公开纳入年度绩效考核，组织业务培训；全年因政府信息公开引发行政复议{review}件、行政诉讼{suit}件。",
+    "（五）监督保障。主动接受社会评议和群众监督，全年因政府信息公开引发行政复议{review}件、行政诉讼{suit}件。",
+)
+_PROBLEMS = (
+    "主动公开的深度和广度还需拓展", "政策解读形式较为单一", "工作人员业务能力有待提升",
+    "部分栏目更新不够及时", "依申请公开答复的说理性有待加强", "政务新媒体互动回应不够",
+    "基层政务公开标准化建设仍有差距", "公开信息的可读性不强",
+)
+_IMPROVEMENTS = (
+    "加强统筹，细化公开目录，及时更新公开内容", "丰富图文、音视频等解读形式", "加强业务培训，提升依法公开水平",
+    "建立栏目更新台账，实行定期通报", "规范答复文书，逐件说明理由和依据", "完善留言办理机制，提升回应时效",
+    "对照标准目录逐项完善基层公开事项", "推行简明版、图解版信息，方便群众阅读",
+)
+_ORDINALS = "一二三四五"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The sentence choices of one narrative (indices into the pools). A report copied from last year reuses
+    last year's wording — the same sentences around this year's figures."""
+
+    opening: int
+    proactive: int
+    platform: int
+    topics: int
+    requests: int
+    measure: int
+    platform_work: int
+    oversight: int
+    problems: tuple[int, ...]
+    improvements: tuple[int, ...]
+
+
+def draw_wording(rng: random.Random) -> Wording:
+    return Wording(
+        rng.randrange(len(_OPENINGS)), rng.randrange(len(_PROACTIVE)), rng.randrange(len(_PLATFORMS)),
+        rng.randrange(len(_TOPICS)), rng.randrange(len(_REQUESTS)), rng.randrange(len(_MEASURES)),
+        rng.randrange(len(_PLATFORM_WORK)), rng.randrange(len(_OVERSIGHT)),
+        tuple(rng.sample(range(len(_PROBLEMS)), 3)), tuple(rng.sample(range(len(_IMPROVEMENTS)), 3)),
+    )
+
+
+def narrative(spec: R.ReportSpec, wording: Wording, overrides: dict[str, int] | None = None) -> list[str]:
     """一、总体情况: the counts it states are the table's, unless `overrides` says otherwise (a planted
     text_vs_table error): keys "received", "review", "suit"."""
     f = spec.figures
@@ -452,21 +576,22 @@ def narrative(spec: R.ReportSpec, rng: random.Random, overrides: dict[str, int] 
         "suit": n("t4/suit_direct/total") + n("t4/suit_after_review/total"),
     }
     stated.update(overrides or {})
-    y, who = spec.year, spec.agency
-    platform = rng.choice(("政府门户网站", "政府信息公开专栏", "政务新媒体和政府网站"))
-    topics = rng.choice(
-        ("机构职能、政策文件、财政预决算", "规划计划、重点项目、财政资金", "行政许可、行政处罚、民生保障")
-    )
+    w = wording
     return [
-        f"{y}年，{who}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，"
-        "坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。",
-        f"（一）主动公开。依托{platform}，及时公开{topics}等信息，主动回应社会关切。",
-        f"（二）依申请公开。全年共收到政府信息公开申请{stated['received']}件，均在法定期限内答复，"
-        "未发生因答复不规范引发的投诉。",
-        "（三）政府信息管理。严格落实公开前保密审查制度，动态更新政府信息公开目录和指南。",
-        "（四）平台建设。优化政府信息公开专栏，规范栏目设置，提升检索和浏览体验。",
-        f"（五）监督保障。全年因政府信息公开引发行政复议{stated['review']}件、行政诉讼{stated['suit']}件。",
+        _OPENINGS[w.opening].format(y=spec.year, who=spec.agency),
+        _PROACTIVE[w.proactive].format(platform=_PLATFORMS[w.platform], topics=_TOPICS[w.topics]),
+        _REQUESTS[w.requests].format(received=stated["received"]),
+        _MEASURES[w.measure],
+        _PLATFORM_WORK[w.platform_work],
+        _OVERSIGHT[w.oversight].format(review=stated["review"], suit=stated["suit"]),
     ]
+
+
+def problems(wording: Wording) -> list[str]:
+    """五、存在的主要问题及改进情况, in the wording's choice of problems and measures."""
+    listed = "；".join(f"{_ORDINALS[i]}是{_PROBLEMS[k]}" for i, k in enumerate(wording.problems))
+    done = "；".join(f"{_ORDINALS[i]}是{_IMPROVEMENTS[k]}" for i, k in enumerate(wording.improvements))
+    return [f"（一）存在问题。{listed}。", f"（二）改进情况。{done}。"]
 
 
 # ---------------------------------------------------------------- planting
@@ -476,26 +601,37 @@ def _plan(seed: int, names: list[str]) -> tuple[dict[tuple[str, int], str], set[
     - missing_year inside the series (2020–2024), so it is a gap;
     - carry_chain from 2020 on (it needs last year's report);
     - t3_columns only in 2025: `break_rule` changes a 结转下年度 cell, which next year's report would
-      otherwise have to carry (or break the chain again).
+      otherwise have to carry (or break the chain again);
+    - copied_narrative from 2020 on (it copies last year's), no_fee_statement from 2021 on (2021 format).
     Also which agencies print blanks for zeros in 表四 (none of them carries a planted error, so that
     `break_rule` always finds a complete group)."""
     rng = random.Random(f"{seed}:plan")
     free = list(names)
     rng.shuffle(free)
     plan: dict[tuple[str, int], str] = {}
-    for rule, count in PLANTED.items():
+    # The kinds added with the assessment (issue 13) are placed after the blank agencies are chosen, so that
+    # the earlier kinds and the blank agencies stay where they were (other tests name them).
+    later = ("late_publication", *ASSESSMENT_PLANTED)
+    kinds = [(r, n) for r, n in PLANTED.items() if r not in later]
+    added = [(r, PLANTED.get(r) or ASSESSMENT_PLANTED[r]) for r in later]
+    blank: set[str] = set()
+    for rule, count in [*kinds, ("", 0), *added]:
+        if not rule:
+            blank = {free.pop() for _ in range(BLANK_AGENCIES)}
+            continue
         for _ in range(count):
             agency = free.pop()
             if rule == "missing_year":
                 year = rng.randint(2020, 2024)
             elif rule == "t3_columns":
                 year = 2025
-            elif rule == "carry_chain":
+            elif rule in ("carry_chain", "copied_narrative"):  # both need last year's report
                 year = rng.randint(2020, 2025)
+            elif rule == "no_fee_statement":  # the 2021 format asks for it
+                year = rng.randint(2021, 2025)
             else:
                 year = rng.choice(YEARS)
             plan[(agency, year)] = rule
-    blank = {free.pop() for _ in range(BLANK_AGENCIES)}
     return plan, blank
 
 
@@ -519,6 +655,8 @@ def build_corpus(seed: int = DEFAULT_SEED) -> DemoCorpus:
         model = _AgencyModel.start(agency, seed)
         text_rng = random.Random(f"{seed}:text:{agency.name}")
         plant_rng = random.Random(f"{seed}:plant:{agency.name}")
+        date_rng = random.Random(f"{seed}:published:{agency.name}")
+        last_wording: Wording | None = None
         for year in YEARS:
             rule = plan.get((agency.name, year))
             carry_error = plant_rng.randint(1, 5) if rule == "carry_chain" else 0
@@ -532,8 +670,27 @@ def build_corpus(seed: int = DEFAULT_SEED) -> DemoCorpus:
             elif rule == "text_vs_table":
                 what = plant_rng.choice(("received", "received", "review", "suit"))
                 overrides, detail = _contradiction(spec, what, plant_rng)
-            spec.paragraphs = narrative(spec, text_rng, overrides)
+            wording = draw_wording(text_rng)  # drawn every year, so a planted copy leaves later years as they were
+            if rule == "copied_narrative" and last_wording is not None:
+                wording = last_wording
+                detail = f"正文照搬 {year - 1} 年报告，只改了数字"
+            spec.paragraphs = narrative(spec, wording, overrides)
+            spec.problems = problems(wording)
+            last_wording = wording
+            if rule == "no_fee_statement":
+                spec.other_matters = [m for m in spec.other_matters if "信息处理费" not in m]
+                detail = "六、其他需要报告的事项未说明信息处理费收取情况"
             spec.other_matters = [*spec.other_matters, DEMO_NOTICE]
+            if rule == "missing_section":
+                omitted = plant_rng.choice((0, 4, 5))
+                spec.omit_sections = (omitted,)
+                detail = f"正文缺少“{R.SECTION_HEADINGS[omitted]}”"
+            deadline = publication_deadline(agency.kind, year)
+            published_on = deadline - timedelta(days=date_rng.randint(3, 50))
+            if rule == "late_publication":
+                days = plant_rng.randint(1, 90)
+                published_on = deadline + timedelta(days=days)
+                detail = f"{published_on.isoformat()} 发布，期限 {deadline.isoformat()}，逾期 {days} 天"
             if agency.name in blank_agencies:
                 blanked = [k for k, v in spec.figures.items() if k.startswith("t4/") and not k.endswith("/total")
                            and v == 0]
@@ -542,12 +699,14 @@ def build_corpus(seed: int = DEFAULT_SEED) -> DemoCorpus:
                 if blanked and rule != "missing_year":
                     corpus.errors.append(PlantedError(agency.name, year, "blank_cells",
                                                       f"表四 {len(blanked)} 个为 0 的单元格印为空白"))
-            if rule:
+            if rule in ASSESSMENT_PLANTED:
+                corpus.defects.append(PlantedDefect(agency.name, year, rule, detail))
+            elif rule:
                 corpus.errors.append(PlantedError(agency.name, year, rule, detail or RULE_DESCRIPTIONS_ZH[rule]))
             if rule == "missing_year":
                 continue  # the model still advanced: the agency worked that year, its report is missing
             path = f"{agency.district.name}/{agency.name}_{year}{FORMAT_EXTENSION[agency.file_format]}"
-            corpus.reports.append(DemoReport(agency, spec, path))
+            corpus.reports.append(DemoReport(agency, spec, path, published_on))
     return corpus
 
 
@@ -613,17 +772,28 @@ def write_corpus(
     key = json.dumps(corpus.answer_key(), ensure_ascii=False, indent=1) + "\n"
     (out / ANSWER_KEY).write_text(key, encoding="utf-8")
     (out / MANIFEST).write_text(manifest_csv(corpus), encoding="utf-8")
+    (out / DATES).write_text(dates_csv(corpus), encoding="utf-8")
     return written
 
 
 def manifest_csv(corpus: DemoCorpus) -> str:
-    """file,province,is_demo — for `gongkai ingest DIR --manifest DIR/manifest.csv`: every file 模拟数据.
+    """file,province,is_demo,发布日期 — for `gongkai ingest DIR --manifest DIR/manifest.csv`: every file 模拟数据.
 
     Only the province: the region manifest accepts real divisions only, and 青岚市 is fictional.
     `gongkai demo build` places each district precisely (see `demo.build.district_region`)."""
-    lines = ["file,province,is_demo"]
+    lines = ["file,province,is_demo,发布日期"]
     for r in corpus.reports:
-        lines.append(f"{r.path},{PROVINCE},1")
+        lines.append(f"{r.path},{PROVINCE},1,{r.published_on.isoformat() if r.published_on else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def dates_csv(corpus: DemoCorpus) -> str:
+    """file,发布日期 — the manifest `gongkai demo build` passes with each district's --region: no region
+    column, so the district given wins (a manifest's region would), and each file gets its 发布日期."""
+    lines = ["file,发布日期"]
+    for r in corpus.reports:
+        # the file name alone: ingest matches a manifest row by the name when files are given one by one
+        lines.append(f"{Path(r.path).name},{r.published_on.isoformat() if r.published_on else ''}")
     return "\n".join(lines) + "\n"
 
 
@@ -660,6 +830,11 @@ def generate(
 
 def load_answer_key(out: str | Path = DEFAULT_OUT) -> dict[str, object]:
     return json.loads((Path(out) / ANSWER_KEY).read_text(encoding="utf-8"))
+
+
+def planted_defects(answer_key: dict[str, object]) -> set[tuple[str, int, str]]:
+    """(agency, year, defect) of every planted assessment defect (ASSESSMENT_PLANTED)."""
+    return {(d["agency"], int(d["year"]), d["defect"]) for d in answer_key.get("assessment", [])}  # type: ignore[index,union-attr]
 
 
 def planted(answer_key: dict[str, object]) -> set[tuple[str, int, str]]:

@@ -78,6 +78,9 @@ class ReportSpec:
     problems: list[str] = field(default_factory=lambda: list(DEFAULT_PROBLEMS))
     other_matters: list[str] = field(default_factory=lambda: list(DEFAULT_OTHER_MATTERS))
     flat_labels: str | None = None
+    # Narrative sections left out, heading and text (positions in SECTION_HEADINGS: 0, 4 or 5 — the table
+    # sections stay), as an incomplete report does; their paragraphs then follow the previous section's.
+    omit_sections: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.template not in TEMPLATES:
@@ -259,15 +262,18 @@ def _blocks(spec: ReportSpec) -> list[tuple[str, object]]:
         f"本报告中所列数据的统计时限为{y}年1月1日至{y}年12月31日。"
     )
     blocks: list[tuple[str, object]] = [("title", spec.title), ("para", intro)]
-    blocks.append(("heading", SECTION_HEADINGS[0]))
-    blocks += [("para", p) for p in spec.paragraphs]
+    if 0 not in spec.omit_sections:
+        blocks.append(("heading", SECTION_HEADINGS[0]))
+        blocks += [("para", p) for p in spec.paragraphs]
     blocks += [("heading", SECTION_HEADINGS[1]), ("table", t2_grid(spec))]
     blocks += [("heading", SECTION_HEADINGS[2]), ("table", t3_grid(spec))]
     blocks += [("heading", SECTION_HEADINGS[3]), ("table", t4_grid(spec))]
-    blocks.append(("heading", SECTION_HEADINGS[4]))
-    blocks += [("para", p) for p in spec.problems]
-    blocks.append(("heading", SECTION_HEADINGS[5]))
-    blocks += [("para", p) for p in spec.other_matters]
+    if 4 not in spec.omit_sections:
+        blocks.append(("heading", SECTION_HEADINGS[4]))
+        blocks += [("para", p) for p in spec.problems]
+    if 5 not in spec.omit_sections:
+        blocks.append(("heading", SECTION_HEADINGS[5]))
+    blocks += [("para", p) for p in spec.other_matters]  # kept even without its heading: the 模拟数据 notice
     return blocks
 
 
