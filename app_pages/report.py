@@ -108,6 +108,8 @@ with guarded():
             template = source.template or "2021"
             if cells.messages:
                 st.caption(t("report.highlight"))
+            if cells.ocr:
+                st.caption(t("report.ocr_legend"))
             st.html(STYLE)
             st.subheader(TABLE_TITLES["t2"])
             st.html(table2_html(cells, template))

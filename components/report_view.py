@@ -1,6 +1,7 @@
 """报告详情: one report's three tables laid out as the national template prints them (merged label cells,
 grouped headers), built from gongkai.template so both formats come out right. A cell some rule names is
-highlighted and carries the rule's message (hover, and listed under the table).
+highlighted and carries the rule's message (hover, and listed under the table).  A figure recognised from a
+picture (OCR) is marked (dotted underline, blue tint) and its hover says so, with the recogniser's confidence.
 
 Rendered as HTML because the printed layout needs rowspan/colspan; every text is escaped (agency names and
 messages come from report files)."""
@@ -25,6 +26,8 @@ table.gk-report td.gk-num { text-align: right; font-variant-numeric: tabular-num
 table.gk-report td.gk-blank { color: rgba(128,128,128,0.9); }
 table.gk-report td.gk-unread { color: #d94a57; font-style: italic; }
 table.gk-report td.gk-flag { background: rgba(255, 193, 7, 0.45); outline: 2px solid #d94a57; cursor: help; }
+table.gk-report td.gk-ocr { background: rgba(66, 133, 244, 0.12); text-decoration: underline dotted rgba(66, 133, 244, 0.9); }
+table.gk-report td.gk-ocr.gk-flag { background: rgba(255, 193, 7, 0.45); }
 table.gk-report th.gk-block { text-align: left; }
 </style>
 """
@@ -39,8 +42,13 @@ class Cells:
     def __init__(self, figures: pd.DataFrame):
         self.values: dict[str, object] = {}
         self.messages: dict[str, list[str]] = {}
+        # OCR'd cells: key → the recogniser's confidence (None when not recorded).
+        self.ocr: dict[str, float | None] = {}
         for row in figures.itertuples(index=False):
             key = f"{row.table}/{row.row}/{row.column}"
+            if getattr(row, "source", "text") == "ocr" and getattr(row, "status", None) != "unread":
+                conf = getattr(row, "confidence", None)
+                self.ocr[key] = None if conf is None or pd.isna(conf) else float(conf)
             found = list(row.findings) if row.findings is not None else []
             if found:
                 self.messages[key] = [str(m) for m in found]
@@ -65,6 +73,10 @@ class Cells:
             classes.append("gk-blank")
             text = fmt.BLANK
             tips.append(t("report.blank"))
+        if key in self.ocr:
+            classes.append("gk-ocr")
+            conf = self.ocr[key]
+            tips.append(t("report.ocr_cell") + (f"（{t('report.ocr_confidence')} {conf:.2f}）" if conf is not None else ""))
         if key in self.messages:
             classes.append("gk-flag")
             tips += self.messages[key]

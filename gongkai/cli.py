@@ -38,7 +38,7 @@ def fail(message: str, code: int = EXIT_UNREADABLE) -> None:
 
 @app.command()
 def parse(
-    file: Path = typer.Argument(..., help="报告文件（文本、Markdown、HTML、DOCX、DOC/WPS、RTF、PDF）"),
+    file: Path = typer.Argument(..., help="报告文件（文本、Markdown、HTML、DOCX、DOC/WPS、RTF、PDF、扫描件及 PNG/JPEG 图片）"),
     as_json: bool = typer.Option(False, "--json", help="按数据规范输出 JSON"),
 ) -> None:
     """读取一份年度报告，输出表格数字与核对结果。"""
@@ -71,6 +71,8 @@ def print_report(report: Report, console: Console) -> None:
     fmt_name = {"2021": "2021 年版（国办公开办函〔2021〕30号）", "2019": "2019 年版"}.get(report.template or "", "未识别")
     console.print(f"[bold]{report.agency or '（未识别单位）'} {report.year or '（未识别年度）'} 年政府信息公开工作年度报告[/]")
     console.print(f"文件：{report.file}　格式：{report.format}　模板：{fmt_name}　读取数字：{len(report.figures)} 个")
+    if report.ocr:
+        console.print(f"其中 {len(report.ocr)} 个数字由文字识别（OCR）从扫描件或图片读取，请对照原件核对")
     fig = report.figures
     # The template cells of the tables this report prints: those not read are shown as 未读取, not blank.
     split = any(k.split("/")[1] in T.T3_OTHER_SPLIT for k in fig) or (

@@ -20,6 +20,12 @@ class Cell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    # Where the text came from: "text" (the file's own characters) or "ocr" (recognised from a picture),
+    # and for OCR the recogniser's confidence (0–1, the lowest of the cell's text boxes).
+    source: str = "text"
+    confidence: float | None = None
+    # OCR of a number: other readings the recogniser itself found likely (one digit changed each).
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -30,6 +36,7 @@ class Table:
 @dataclass(slots=True)
 class Paragraph:
     text: str
+    source: str = "text"  # "ocr" when recognised from a picture (see Cell)
 
 
 Block = Paragraph | Table

@@ -40,7 +40,19 @@ from gongkai.template import FIGURE_BY_KEY
 
 # The suffixes report files carry; other files in a folder (truth JSON, CSV, images) are not offered to the
 # parser. The parser sniffs the content itself, so a .htm that holds a PDF still reads.
-REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".rtf", ".pdf"}
+REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".rtf", ".pdf",
+                   ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
+PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
+
+
+def _page_resource(file: Path) -> bool:
+    """A picture in the folder a saved web page keeps its pictures in ("报告.files", "报告_files"): part of
+    that page (read with it), not a report of its own."""
+    return file.suffix.lower() in PICTURE_SUFFIXES and any(
+        part.endswith((".files", "_files")) for part in file.parent.parts
+    )
+
+
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 40
 
@@ -115,7 +127,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[tuple[P
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in file.relative_to(path).parts):
                     continue  # hidden files and folders (.git, .DS_Store)
-                if file.suffix.lower() in REPORT_SUFFIXES:
+                if file.suffix.lower() in REPORT_SUFFIXES and not _page_resource(file):
                     found.append((file, path))
                 else:
                     ignored.append(file)

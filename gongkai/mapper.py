@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from gongkai import template as T
-from gongkai.document import Document, Paragraph, Table
+from gongkai.document import Cell, Document, Paragraph, Table
 from gongkai.report import Finding, Value
 from gongkai.template import normalize_label
 
@@ -63,6 +63,10 @@ class Mapped:
     # Rows of a table that print numbers under a label no template row matches, as printed ("■■ | 1 | 0"),
     # by table: what was seen, for the message of a row found missing in that table.
     unmatched: dict[str, list[str]] = field(default_factory=dict)
+    # Where each figure was read: key → (source, confidence), source "text" or "ocr" (the cell's own).
+    provenance: dict[str, tuple[str, float | None]] = field(default_factory=dict)
+    # OCR'd figures the recogniser found another likely reading of: key → those readings (cell text).
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,9 +77,10 @@ class _Row:
     # Grid column (start, end) of each label and value cell, spans of the rows above taken into account.
     label_spans: list[tuple[int, int]] = field(default_factory=list)
     value_spans: list[tuple[int, int]] = field(default_factory=list)
+    value_cells: list[Cell] = field(default_factory=list)  # the cells of `values`, for provenance
 
 
-def _split_row(cells: list[str], spans: list[tuple[int, int]] | None = None) -> _Row:
+def _split_row(cells: list[str], spans: list[tuple[int, int]] | None = None, objects: list[Cell] | None = None) -> _Row:
     parsed = [parse_value(c) for c in cells]
     spans = spans or [(i, i + 1) for i in range(len(cells))]
     last_label = max((i for i, (is_val, _) in enumerate(parsed) if not is_val), default=-1)
@@ -86,6 +91,7 @@ def _split_row(cells: list[str], spans: list[tuple[int, int]] | None = None) -> 
         raw=cells,
         label_spans=[spans[i] for i in label_idx],
         value_spans=spans[last_label + 1 :],
+        value_cells=(objects or [])[last_label + 1 :],
     )
 
 
@@ -119,6 +125,16 @@ def _fit(values: list[tuple[bool, Value]], n: int) -> list[Value] | None:
     while len(vals) > n and vals and vals[-1] is None:
         vals.pop()
     return vals if len(vals) == n else None
+
+
+def _fit_cells(row: _Row, n: int) -> list[Cell] | None:
+    """The cells `_fit` keeps: it drops leading blanks first, then trailing ones, so the kept values are
+    one window starting after min(leading blanks, surplus)."""
+    if len(row.value_cells) != len(row.values) or len(row.values) < n:
+        return None
+    leading = next((i for i, (_, v) in enumerate(row.values) if v is not None), len(row.values))
+    start = min(leading, len(row.values) - n)
+    return row.value_cells[start : start + n]
 
 
 def _has(text: str, phrases: tuple[str, ...] | list[str]) -> bool:
@@ -195,18 +211,25 @@ class _Mapper:
         self.t2_column_spans: list[tuple[int, int]] = []
         self.t2_block: str | None = None  # the 第二十条 item of the block being read: "五"
         self.t4_pending: list[Value] = []
+        self.t4_pending_cells: list[Cell] = []
         self.seen_rows: dict[tuple[str, str], int] = {}
         self.format_votes = {"2019": 0, "2021": 0}
 
     # ------------------------------------------------------------ helpers
-    def put(self, table: str, row: str, columns: list[str], values: list[Value]) -> None:
+    def put(
+        self, table: str, row: str, columns: list[str], values: list[Value], cells: list[Cell] | None = None
+    ) -> None:
         if (table, row) in self.seen_rows:
             self.seen_rows[(table, row)] += 1
             return  # a repeated row (a header repeated after a page break is skipped earlier)
         self.seen_rows[(table, row)] = 1
         self.out.tables_found.add(table)
-        for col, val in zip(columns, values):
+        for i, (col, val) in enumerate(zip(columns, values)):
             self.out.figures[f"{table}/{row}/{col}"] = val
+            if cells is not None and i < len(cells):
+                self.out.provenance[f"{table}/{row}/{col}"] = (cells[i].source, cells[i].confidence)
+                if cells[i].alternatives:
+                    self.out.alternatives[f"{table}/{row}/{col}"] = cells[i].alternatives
 
     def put_fitted(self, table: str, key: str, columns: tuple[str, ...], row: _Row) -> None:
         """Store a row's values under `columns`, or say the row could not be read."""
@@ -214,7 +237,7 @@ class _Mapper:
         if vals is None:
             self.unreadable(table, row.labels[-1], row, len(columns), [f"{table}/{key}/{c}" for c in columns])
             return
-        self.put(table, key, list(columns), vals)
+        self.put(table, key, list(columns), vals, _fit_cells(row, len(columns)))
 
     def seen_unmatched(self, table: str, row: _Row) -> None:
         seen = self.out.unmatched.setdefault(table, [])
@@ -272,18 +295,24 @@ class _Mapper:
             if numeric and any(v is not None for v in numeric):
                 self.seen_unmatched("t2", row)
             return
-        vals = self._t2_by_position(row)
-        if vals is None:
+        picked = self._t2_by_position(row)
+        vals = read_from = None
+        if picked is not None:
+            vals = [v for v, _ in picked]
+            read_from = [row.value_cells[k] for _, k in picked] if row.value_cells else None
+        else:
             vals = _fit(row.values, len(self.t2_columns))
+            read_from = _fit_cells(row, len(self.t2_columns))
         if vals is None:
             cells = [f"t2/{spec.key}/{c}" for c in self.t2_columns if (spec.key, c) in T.T2_CELLS]
             cells = cells or [f"t2/{r}/{c}" for r, c in T.T2_CELLS if r == spec.key]
             self.unreadable("t2", label, row, len(self.t2_columns), cells)
             return
         cols = [c for c in self.t2_columns]
-        keep = [(c, v) for c, v in zip(cols, vals) if (spec.key, c) in T.T2_CELLS]
+        keep = [(c, v, i) for i, (c, v) in enumerate(zip(cols, vals)) if (spec.key, c) in T.T2_CELLS]
         if keep:
-            self.put("t2", spec.key, [c for c, _ in keep], [v for _, v in keep])
+            kept_cells = [read_from[i] for _, _, i in keep] if read_from else None
+            self.put("t2", spec.key, [c for c, _, _ in keep], [v for _, v, _ in keep], kept_cells)
 
     def _t2_header(self, row: _Row) -> tuple[list[str], list[tuple[int, int]]]:
         """The columns a 表二 header row names, in order.  A header cell whose words match no column
@@ -313,13 +342,14 @@ class _Mapper:
         known = [(c, s) for c, s in zip(cols, spans) if c is not None]
         return [c for c, _ in known], [s for _, s in known]
 
-    def _t2_by_position(self, row: _Row) -> list[Value] | None:
+    def _t2_by_position(self, row: _Row) -> list[tuple[Value, int]] | None:
         """Values placed under the header cell whose columns hold them.  表二 blocks have fewer
         columns than the table is wide, so a merged or padded cell beside the values is common;
         position tells a blank 上一年项目数量 from padding where order cannot.  None when the
-        positions do not line up (e.g. a block continued in another table)."""
-        found: dict[int, Value] = {}
-        for (is_val, value), (start, _) in zip(row.values, row.value_spans):
+        positions do not line up (e.g. a block continued in another table).  Each value comes with
+        the index of its cell in `row.values`."""
+        found: dict[int, tuple[Value, int]] = {}
+        for k, ((is_val, value), (start, _)) in enumerate(zip(row.values, row.value_spans)):
             hit = [i for i, (a, b) in enumerate(self.t2_column_spans) if a <= start < b]
             if not hit:
                 if value is not None:
@@ -328,9 +358,9 @@ class _Mapper:
             if hit[0] in found:
                 if value is None:
                     continue
-                if found[hit[0]] is not None:
+                if found[hit[0]][0] is not None:
                     return None
-            found[hit[0]] = value
+            found[hit[0]] = (value, k)
         if len(found) != len(self.t2_columns):
             return None
         return [found[i] for i in range(len(self.t2_columns))]
@@ -426,6 +456,7 @@ class _Mapper:
         # The template's layout: one row of 15 values under the two-level header, possibly
         # broken over several rows (a page break) — collect until 15.
         self.t4_pending.extend(v for _, v in row.values)
+        self.t4_pending_cells.extend(row.value_cells)
         n = len(T.T4_COLUMNS)
         if len(self.t4_pending) >= n * len(T.T4_ROWS):
             vals = _fit([(True, v) for v in self.t4_pending], n * len(T.T4_ROWS))
@@ -435,9 +466,13 @@ class _Mapper:
                     [f"t4/{r}/{c}" for r, _ in T.T4_ROWS for c in T.T4_COLUMN_KEYS],
                 )
             else:
+                pending = _Row([], [(True, v) for v in self.t4_pending], [], value_cells=self.t4_pending_cells)
+                cells = _fit_cells(pending, n * len(T.T4_ROWS))
                 for i, (rkey, _) in enumerate(T.T4_ROWS):
-                    self.put("t4", rkey, list(T.T4_COLUMN_KEYS), vals[i * n : (i + 1) * n])
+                    row_cells = cells[i * n : (i + 1) * n] if cells else None
+                    self.put("t4", rkey, list(T.T4_COLUMN_KEYS), vals[i * n : (i + 1) * n], row_cells)
             self.t4_pending = []
+            self.t4_pending_cells = []
 
     # ------------------------------------------------------------ driver
     def run(self, doc: Document) -> Mapped:
@@ -449,7 +484,7 @@ class _Mapper:
                 continue
             assert isinstance(block, Table)
             for cells, spans in zip(block.rows, _column_spans(block)):
-                row = _split_row([c.text for c in cells], spans)
+                row = _split_row([c.text for c in cells], spans, cells)
                 if not row.labels and not any(v is not None for _, v in row.values):
                     continue  # an empty row
                 joined = "".join(row.labels)
@@ -468,6 +503,7 @@ class _Mapper:
         self.table = table
         self.group = None
         self.t4_pending = []
+        self.t4_pending_cells = []
 
 
 def map_document(doc: Document) -> Mapped:
@@ -485,6 +521,10 @@ def map_document(doc: Document) -> Mapped:
         out.other_split = rec.other_split
         out.findings.extend(rec.findings)
         votes = rec.template_votes
+        if any(isinstance(b, Paragraph) and b.source == "ocr" for b in doc.blocks):
+            # Figures recovered from recognised text are OCR readings (which line each came from is not
+            # tracked: any OCR'd paragraph marks them all, so none is passed off as the file's own text).
+            out.provenance.update({key: ("ocr", None) for key in rec.figures})
     if votes["2021"] != votes["2019"]:
         out.template = "2021" if votes["2021"] > votes["2019"] else "2019"
     elif out.year is not None:

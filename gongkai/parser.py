@@ -9,7 +9,7 @@ import os
 import stat
 from pathlib import Path
 
-from gongkai import rules
+from gongkai import ocr_rules, rules
 from gongkai.document import ReadError
 from gongkai.mapper import map_document
 from gongkai.readers import read_document
@@ -67,13 +67,14 @@ def parse_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Re
         data = p.read_bytes()
     except OSError as exc:
         raise ReadError(f"无法读取文件 {p}：{exc.strerror or exc}") from None
-    return parse_bytes(data, str(path))
+    return parse_bytes(data, str(path), base=p.parent)
 
 
-def parse_bytes(data: bytes, name: str = "") -> Report:
-    """Parse one report; raises ReadError (Chinese message) for a file that is not a readable report."""
+def parse_bytes(data: bytes, name: str = "", base: Path | None = None) -> Report:
+    """Parse one report; raises ReadError (Chinese message) for a file that is not a readable report.
+    `base`: the file's folder (pictures saved beside a web page are read from there)."""
     try:
-        doc = read_document(data)
+        doc = read_document(data, base)
     except ReadError:
         raise
     except Exception as exc:  # a reader bug or a hostile file must not surface as a traceback
@@ -95,7 +96,11 @@ def parse_bytes(data: bytes, name: str = "") -> Report:
             printed = "" if isinstance(value, float) and not math.isfinite(value) else str(value)
             shown = printed if len(printed) <= 20 else f"{printed[:12]}…（共 {len(printed)} 位）"
             raise ReadError(f"{rules.cell_name(key)}的数值{shown}超出合理范围，请核对原文件")
-    findings = mapped.findings + checked
+    ocr = {k: conf for k, (source, conf) in mapped.provenance.items() if source == "ocr" and k in mapped.figures}
+    alternatives = {
+        k: [int(a) for a in alts if a.isdigit()] for k, alts in mapped.alternatives.items() if k in ocr
+    }
+    findings = mapped.findings + checked + ocr_rules.check(mapped.figures, ocr, alternatives)
     return Report(
         file=name,
         agency=mapped.agency,
@@ -105,4 +110,6 @@ def parse_bytes(data: bytes, name: str = "") -> Report:
         findings=findings,
         format=doc.format,
         narrative="\n".join(doc.paragraphs),
+        ocr=ocr,
+        ocr_alternatives={k: v for k, v in alternatives.items() if v},
     )

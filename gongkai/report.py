@@ -38,13 +38,28 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     format: str = ""  # the reader that read it: text, markdown, html, docx, pdf
     narrative: str = ""  # the report's paragraphs, for text-vs-table checks
+    # Figures read by OCR: key → the recogniser's confidence (None when it gave none).  A figure not
+    # listed was read from the file's own text.
+    ocr: dict[str, float | None] = field(default_factory=dict)
+    # OCR'd figures the recogniser itself offered other readings of (one digit changed each).
+    ocr_alternatives: dict[str, list[int]] = field(default_factory=dict)
+
+    def source(self, key: str) -> str:
+        """Where a figure came from: "ocr" (recognised from a picture) or "text"."""
+        return "ocr" if key in self.ocr else "text"
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly the object of `gongkai parse FILE --json` (spec/README.md)."""
+        """Exactly the object of `gongkai parse FILE --json` (spec/README.md), plus one extra key per
+        figure, `source` ("text" or "ocr"; for OCR also `confidence`): the six top-level keys and the
+        four contract keys of a figure stay as the contract has them."""
         figures = []
         for key, value in self.figures.items():
             table, row, column = key.split("/")
-            figures.append({"table": table, "row": row, "column": column, "value": value})
+            figure: dict[str, Any] = {"table": table, "row": row, "column": column, "value": value}
+            figure["source"] = self.source(key)
+            if key in self.ocr:
+                figure["confidence"] = self.ocr[key]
+            figures.append(figure)
         return {
             "file": self.file,
             "agency": self.agency,

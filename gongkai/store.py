@@ -4,7 +4,9 @@ Tables (the long, normalised truth):
 - `regions`     one row per 省/市/县 adcode an agency sits in;
 - `agencies`    one row per agency, whatever spelling its reports print (`agency_names` keeps each spelling);
 - `reports`     one row per (agency, year): template, source file, sha256, reader format, ingest time, 模拟数据 flag;
-- `figures`     long: report_id, table, row, column, value — a blank cell is NULL, never 0;
+- `figures`     long: report_id, table, row, column, value — a blank cell is NULL, never 0 — and where the value
+                was read: source 'text' (the file's characters) or 'ocr' (recognised from a picture), with the
+                recogniser's confidence for OCR;
 - `findings`    what a rule says about a report (parser rules, text_vs_table) or an agency's series (cross-year);
 - `figure_keys` every figure of the template with its labels in both formats and its unit;
 - `report_texts` the narrative of each report, so text rules can be re-run without the file;
@@ -47,7 +49,8 @@ from gongkai.template import FIGURES, T3_COLUMN_KEYS, T3_OTHER_SPLIT
 # Bumped whenever a table or column the queries read changes; the dashboard refuses an older file in words.
 # 2: report_wide is a table carrying the derived metrics and finding counts.
 # 3: reports.published_on (发布日期), the input of the timeliness rule.
-SCHEMA_VERSION = 3
+# 4: figures carry source (text/ocr) and confidence (报告详情 reads them).
+SCHEMA_VERSION = 4
 DEFAULT_DB = defaults.DEFAULT_DB
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -130,6 +133,9 @@ CREATE TABLE IF NOT EXISTS figures (
     "column"  figure_column NOT NULL,
     value     DOUBLE                        -- NULL: printed blank (not reported), which is not 0
 );
+-- Schema 4: added to a database written before (ingest into it upgrades it; its figures read as 'text').
+ALTER TABLE figures ADD COLUMN IF NOT EXISTS source VARCHAR DEFAULT 'text';  -- 'text' | 'ocr'
+ALTER TABLE figures ADD COLUMN IF NOT EXISTS confidence DOUBLE;              -- OCR only: 0–1
 
 -- Every file content ever stored, so that ingesting the same file again is a no-op even after its report
 -- was replaced by a newer file for the same agency-year (report_id then names a report that is gone).
@@ -362,6 +368,9 @@ class Batch:
             self.figures["report_id"].append(report_id)
             self.figures["figure_index"].append(FIGURE_INDEX[key])
             self.figures["value"].append(math.nan if value is None else float(value))
+            self.figures["ocr"].append(key in report.ocr)
+            conf = report.ocr.get(key)
+            self.figures["confidence"].append(math.nan if conf is None else float(conf))
         self.texts["report_id"].append(report_id)
         self.texts["narrative"].append(report.narrative or "")
         found = [("parse", f) for f in report.findings] + list(extra_findings)
@@ -388,7 +397,8 @@ _REPORT_COLUMNS = {"report_id": "INTEGER", "agency_id": "INTEGER", "year": "SMAL
                    "published_on": "DATE"}
 # Figures travel as (report_id, position of the key in template.FIGURES, value) numpy arrays: DuckDB scans
 # those without converting 200 Python objects per report, then the figure_keys table supplies the ENUMs.
-_FIGURE_COLUMNS = {"report_id": "INTEGER", "figure_index": "SMALLINT", "value": "DOUBLE"}
+_FIGURE_COLUMNS = {"report_id": "INTEGER", "figure_index": "SMALLINT", "value": "DOUBLE", "ocr": "BOOLEAN",
+                   "confidence": "DOUBLE"}
 _TEXT_COLUMNS = {"report_id": "INTEGER", "narrative": "VARCHAR"}
 _FINDING_COLUMNS = {"source": "VARCHAR", "report_id": "INTEGER", "agency_id": "INTEGER", "year": "SMALLINT",
                     "rule": "VARCHAR", "severity": "VARCHAR", "message": "VARCHAR", "table": "VARCHAR",
@@ -429,12 +439,17 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
             "report_id": np.array(batch.figures["report_id"], dtype=np.int32),
             "figure_index": np.array(batch.figures["figure_index"], dtype=np.int16),
             "value": np.array(batch.figures["value"], dtype=np.float64),  # NaN stands for a blank cell
+            "ocr": np.array(batch.figures["ocr"], dtype=bool),
+            "confidence": np.array(batch.figures["confidence"], dtype=np.float64),  # NaN: none (text)
         })
         con.register("batch_figures", frame)
         try:
             con.execute(
-                'INSERT INTO figures SELECT b.report_id, k."table", k."row", k."column",'
-                " CASE WHEN isnan(b.value) THEN NULL ELSE b.value END"
+                'INSERT INTO figures (report_id, "table", "row", "column", value, source, confidence)'
+                ' SELECT b.report_id, k."table", k."row", k."column",'
+                " CASE WHEN isnan(b.value) THEN NULL ELSE b.value END,"
+                " CASE WHEN b.ocr THEN 'ocr' ELSE 'text' END,"
+                " CASE WHEN isnan(b.confidence) THEN NULL ELSE b.confidence END"
                 " FROM batch_figures b JOIN figure_keys k USING (figure_index)"
             )
         finally:

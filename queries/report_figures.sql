@@ -5,7 +5,8 @@
 -- Parameters: $report_id (required).
 -- Output: report_id, agency, year, template, table, row, column, value,
 --   status ('printed' | 'blank' = printed empty | 'unread' = printed but not read),
---   findings (the messages of the findings that name this cell, as a list; empty when none).
+--   source ('text', or 'ocr' when the value was recognised from a picture; 'text' for an unread cell),
+--   confidence (OCR only, 0–1), findings (the messages of the findings that name this cell, as a list; empty when none).
 WITH report AS (
     SELECT r.report_id, a.name AS agency, r.year, r.template::VARCHAR AS template
     FROM reports r
@@ -27,6 +28,7 @@ read_cells AS (
     -- ord: the figures' own order (the template's, by their ENUM types), so the unread cells can follow it
     SELECT f."table"::VARCHAR AS "table", f."row"::VARCHAR AS "row", f."column"::VARCHAR AS "column", f.value,
            CASE WHEN f.value IS NULL THEN 'blank' ELSE 'printed' END AS status,
+           coalesce(f.source, 'text') AS source, f.confidence,
            row_number() OVER (ORDER BY f."table", f."row", f."column") AS ord
     FROM figures f
     WHERE f.report_id = $report_id
@@ -40,6 +42,7 @@ unread_keys AS (
 unread_cells AS (
     -- after the cells read, in key order; a key already read is not repeated
     SELECT u."table", u."row", u."column", CAST(NULL AS DOUBLE) AS value, 'unread' AS status,
+           'text' AS source, CAST(NULL AS DOUBLE) AS confidence,
            1000000 + row_number() OVER (ORDER BY u."table", u."row", u."column") AS ord
     FROM unread_keys u
     ANTI JOIN read_cells c ON c."table" = u."table" AND c."row" = u."row" AND c."column" = u."column"
@@ -51,7 +54,7 @@ report_cells AS (
 )
 SELECT
     p.report_id, p.agency, p.year, p.template,
-    c."table", c."row", c."column", c.value, c.status,
+    c."table", c."row", c."column", c.value, c.status, c.source, c.confidence,
     coalesce(m.findings, []) AS findings
 FROM report p
 CROSS JOIN report_cells c

@@ -25,7 +25,10 @@ def test_json_is_exactly_the_contract():
     assert data["file"] == str(SEED)
     assert (data["agency"], data["year"], data["template"]) == ("台儿庄区工业和信息化局", 2024, "2021")
     assert len(data["figures"]) == 200
-    assert data["figures"][0] == {"table": "t2", "row": "regulation", "column": "issued", "value": 0}
+    # The contract's four keys, in order, then the one extra key every figure carries (issue 11): where
+    # the value was read, "text" here (OCR'd figures say "ocr" and add their confidence).
+    assert data["figures"][0] == {"table": "t2", "row": "regulation", "column": "issued", "value": 0, "source": "text"}
+    assert all(list(f)[:4] == ["table", "row", "column", "value"] and f["source"] == "text" for f in data["figures"])
     assert data["findings"] == []
 
 

@@ -242,7 +242,7 @@ def test_scan_without_text_layer():
 
     with pytest.raises(ReadError) as err:
         read(make_pdf(draw, pages=3))
-    assert str(err.value) == "PDF 没有文字层（可能是扫描件），需要先做 OCR 识别"
+    assert str(err.value) == "PDF 没有文字层（可能是扫描件），经文字识别（OCR）也未识别出任何文字，无法读取"
 
 
 def test_encrypted_pdf():

@@ -507,45 +507,57 @@ def _fixed_zip_times(data: bytes, when: tuple[int, int, int, int, int, int]) -> 
 
 # ---------------------------------------------------------------- PDF
 PDF_FONT = "STSong-Light"
-_pdf_styles: dict[str, object] = {}
+_pdf_styles: dict[str, dict[str, object]] = {}
 
 
-def _pdf_setup() -> dict[str, object]:
+def _pdf_setup(font_file: str | None = None) -> dict[str, object]:
     """Register the CJK font once.  STSong-Light is one of the Adobe CID fonts every PDF viewer
-    carries, so reportlab needs no font file and pdfminer maps its codes back to Unicode."""
-    if not _pdf_styles:
+    carries, so reportlab needs no font file and pdfminer maps its codes back to Unicode.
+
+    With `font_file` (a TrueType .ttf/.ttc) that font is embedded instead: a rasteriser on a machine
+    without CJK fonts (pypdfium2, pdftoppm) draws only embedded glyphs, and the OCR tests need pixels."""
+    key = font_file or PDF_FONT
+    if key not in _pdf_styles:
         from reportlab.lib.enums import TA_CENTER
         from reportlab.lib.styles import ParagraphStyle
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfbase.ttfonts import TTFont
 
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-        base = dict(fontName=PDF_FONT, wordWrap="CJK")
-        _pdf_styles.update(
+        if font_file:
+            name = "Embedded-" + font_file.replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
+            pdfmetrics.registerFont(TTFont(name, font_file, subfontIndex=0))
+        else:
+            name = PDF_FONT
+            pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+        base = dict(fontName=name, wordWrap="CJK")
+        _pdf_styles[key] = dict(
+            font=name,
             title=ParagraphStyle("title", fontSize=16, leading=24, alignment=TA_CENTER, spaceAfter=8, **base),
             heading=ParagraphStyle("heading", fontSize=12, leading=18, spaceBefore=6, spaceAfter=4, **base),
             para=ParagraphStyle("para", fontSize=10.5, leading=17, firstLineIndent=21, **base),
             cell=ParagraphStyle("cell", fontSize=8, leading=10, alignment=TA_CENTER, **base),
         )
-    return _pdf_styles
+    return _pdf_styles[key]
 
 
-def render_pdf(spec: ReportSpec) -> bytes:
+def render_pdf(spec: ReportSpec, font_file: str | None = None) -> bytes:
     """A PDF drawn with reportlab: paragraphs, and tables with full grid lines (merged cells as SPAN)
-    so that table finders such as pdfplumber see the same cells as in the Word original."""
+    so that table finders such as pdfplumber see the same cells as in the Word original.
+    `font_file`: a TrueType CJK font to embed (see `_pdf_setup`)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    styles = _pdf_setup()
+    styles = _pdf_setup(font_file)
     story: list[object] = []
     for kind, content in _blocks(spec):
         if kind == "table":
             grid: Grid = content  # type: ignore[assignment]
             data: list[list[object]] = [[""] * grid.ncols for _ in range(grid.nrows)]
             commands: list[tuple] = [
-                ("FONT", (0, 0), (-1, -1), PDF_FONT, 8),
+                ("FONT", (0, 0), (-1, -1), styles["font"], 8),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

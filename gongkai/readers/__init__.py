@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 from gongkai.document import Document, ReadError
 from gongkai.readers.encoding import decode_text
@@ -16,7 +17,8 @@ from gongkai.readers.encoding import decode_text
 
 def sniff_format(data: bytes) -> str:
     """Which reader fits these bytes: pdf, docx, doc (every OLE2 compound file: the doc reader names what
-    it holds if not Word), rtf, html, markdown or text; "zip" for a zip that is not a DOCX (refused)."""
+    it holds if not Word), rtf, image (PNG, JPEG, GIF, BMP, TIFF, WebP: read by OCR), html, markdown or text;
+    "zip" for a zip that is not a DOCX (refused)."""
     head = data[:2048].lstrip()
     if head.startswith(b"{\\rtf"):
         return "rtf"  # portals often serve RTF under a .doc name
@@ -30,6 +32,10 @@ def sniff_format(data: bytes) -> str:
         except zipfile.BadZipFile:
             pass
         return "zip"
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff" or data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image"
+    if data[:2] == b"BM" or data[:4] in (b"II*\x00", b"MM\x00*") or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return "image"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         # An OLE2 compound file: Word 97–2003 .doc and WPS .wps hold a WordDocument stream (its name is
         # UTF-16 in the directory); .xls, .ppt, Works files and encrypted .docx do not.  The doc reader
@@ -48,8 +54,9 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read_document(data: bytes) -> Document:
-    """Read bytes of any supported format into a Document."""
+def read_document(data: bytes, base: Path | None = None) -> Document:
+    """Read bytes of any supported format into a Document.  `base`: the file's folder, where a saved web
+    page's pictures are looked for (None for an upload: then only pictures inside the file are read)."""
     if not data.strip():
         raise ReadError("文件为空，没有可读取的内容")
     fmt = sniff_format(data)
@@ -67,8 +74,14 @@ def read_document(data: bytes) -> Document:
         from gongkai.readers import doc as reader
     elif fmt == "rtf":
         from gongkai.readers import rtf as reader
+    elif fmt == "image":
+        from gongkai.readers import ocr
+
+        doc = ocr.read_image(data)
+        doc.format = fmt
+        return doc
     else:
-        raise ReadError("无法识别的文件格式（支持：文本、Markdown、HTML、DOCX、DOC、WPS、RTF、PDF）")
-    doc = reader.read(data)
+        raise ReadError("无法识别的文件格式（支持：文本、Markdown、HTML、DOCX、DOC、WPS、RTF、PDF、PNG/JPEG 等图片）")
+    doc = reader.read(data, base) if fmt == "html" else reader.read(data)
     doc.format = fmt
     return doc

@@ -10,6 +10,9 @@ Merged cells: a horizontal merge (w:gridSpan, or legacy w:hMerge) is one Cell wi
 vertical merge (w:vMerge restart … continue) is one Cell at the restart row with a rowspan, and
 the continuation cells are omitted.  A table that holds other tables is a layout frame: its
 content is walked as if it were body text, so only leaf tables come out as tables.
+
+Pictures (a table pasted as a screenshot, a scanned page) are recognised by `gongkai.readers.ocr`
+where they stand, so the OCR'd table comes after the heading above it like any other table.
 """
 
 from __future__ import annotations
@@ -48,8 +51,51 @@ def read(data: bytes) -> Document:
     body = body_root.find(f"{_W}body")
     doc = Document()
     if body is not None:
-        doc.blocks.extend(_Walker(numbering).blocks(body))
+        doc.blocks.extend(_Walker(numbering, _Pictures(data, parts.get(_RELS))).blocks(body))
     return doc
+
+
+_RELS = "word/_rels/document.xml.rels"
+_A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+# A picture larger than this is no screenshot of a table (and would cost minutes to recognise).
+MAX_PICTURE_BYTES = 20 * 1024 * 1024
+
+
+class _Pictures:
+    """The document's pictures by relationship id, read from the zip only when a paragraph shows one."""
+
+    def __init__(self, data: bytes, rels_xml: bytes | None) -> None:
+        self.data = data
+        self.targets: dict[str, str] = {}
+        if rels_xml:
+            try:
+                root = etree.fromstring(rels_xml, _PARSER)
+            except etree.XMLSyntaxError:
+                root = None
+            for rel in root if root is not None else []:
+                target, rid = rel.get("Target") or "", rel.get("Id") or ""
+                if rel.get("TargetMode") != "External" and target and rel.get("Type", "").endswith("/image"):
+                    self.targets[rid] = target.lstrip("/") if target.startswith("/") else "word/" + target
+
+    def blocks(self, paragraph: etree._Element) -> list[Paragraph | Table]:
+        out: list[Paragraph | Table] = []
+        for blip in paragraph.iter(_A_BLIP):
+            name = self.targets.get(blip.get(_R_EMBED, ""))
+            if name is None or next(blip.iterancestors(_FALLBACK), None) is not None:
+                continue
+            try:
+                with zipfile.ZipFile(BytesIO(self.data)) as zf:
+                    if zf.getinfo(name).file_size > MAX_PICTURE_BYTES:
+                        continue
+                    picture = zf.read(name)
+            except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+                    NotImplementedError):
+                continue  # a broken picture must not lose the text around it
+            from gongkai.readers import ocr
+
+            out.extend(ocr.read_embedded(picture))
+        return out
 
 
 def _read_parts(data: bytes) -> dict[str, bytes]:
@@ -63,7 +109,7 @@ def _read_parts(data: bytes) -> dict[str, bytes]:
         if "word/document.xml" not in names:
             raise ReadError("这不是 Word 文档（.docx）：文件中没有正文部分 word/document.xml")
         parts = {}
-        wanted = [name for name in ("word/document.xml", "word/numbering.xml", "word/styles.xml") if name in names]
+        wanted = [name for name in ("word/document.xml", "word/numbering.xml", "word/styles.xml", _RELS) if name in names]
         # zipfile stops at the declared size, so checking it bounds what we inflate.
         if sum(zf.getinfo(name).file_size for name in wanted) > MAX_XML_BYTES:
             raise ReadError("文件解压后过大，疑似异常文件，已拒绝读取")
@@ -303,8 +349,9 @@ class _GridCell:
 
 
 class _Walker:
-    def __init__(self, numbering: _Numbering) -> None:
+    def __init__(self, numbering: _Numbering, pictures: _Pictures | None = None) -> None:
         self.numbering = numbering
+        self.pictures = pictures
 
     def blocks(self, container: etree._Element) -> Iterator[Paragraph | Table]:
         for child in _children(container):
@@ -312,6 +359,8 @@ class _Walker:
                 text = clean_text(self.paragraph_text(child))
                 if text:
                     yield Paragraph(text)
+                if self.pictures is not None:
+                    yield from self.pictures.blocks(child)
             elif child.tag == _TBL:
                 if child.find(f".//{_TBL}") is not None:
                     # A layout frame around the report (or around a table): its cells are body text.

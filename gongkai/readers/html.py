@@ -13,6 +13,9 @@ What the portals serve:
   writes a string into the DOM.  The string is found by tokenising the JavaScript (comments and
   string literals), unescaped by the JavaScript escape rules, and parsed as HTML.
 
+Pictures: a table pasted into the page as a picture (<img> with a data: URI, or a file beside a saved
+page, e.g. Word's "报告.files/image001.png") is recognised by `gongkai.readers.ocr` where it stands.
+
 The parser is lexbor (selectolax): it follows the HTML5 parsing algorithm, so the broken markup
 portals serve (unclosed cells, stray tags inside tables) is repaired the way a browser repairs it,
 and it parses these pages about twice as fast as lxml.
@@ -20,10 +23,14 @@ and it parses these pages about twice as fast as lxml.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import json
 import re
 from functools import partial
+from pathlib import Path
+from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, create_tag
 
@@ -51,7 +58,8 @@ _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
 
 
-def read(data: bytes) -> Document:
+def read(data: bytes, base: Path | None = None) -> Document:
+    """`base`: the folder of the page's file, where its pictures saved beside it are looked for."""
     utf8: bytes | None = None
     if not data.startswith(codecs.BOM_UTF8):
         try:
@@ -68,7 +76,7 @@ def read(data: bytes) -> Document:
         embedded = _html_in_javascript(source)
         if embedded is not None:
             return _read_markup(embedded, look_inside_scripts=False)
-    return _read_markup(text, look_inside_scripts=True, utf8=utf8)
+    return _read_markup(text, look_inside_scripts=True, utf8=utf8, base=base)
 
 
 def _check_readable(text: str) -> None:
@@ -92,7 +100,7 @@ _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f]")
 _TABLE_MARKUP = re.compile(r"<table|\\u003ctable|\\x3ctable|&lt;table", re.IGNORECASE)
 
 
-def _read_markup(html: str, *, look_inside_scripts: bool, utf8: bytes | None = None) -> Document:
+def _read_markup(html: str, *, look_inside_scripts: bool, utf8: bytes | None = None, base: Path | None = None) -> Document:
     """Read the page `html`; `utf8`, when given, is the same page as UTF-8 bytes."""
     tree = LexborHTMLParser(utf8 if utf8 is not None else html)
     title_node = tree.css_first("title")
@@ -102,7 +110,7 @@ def _read_markup(html: str, *, look_inside_scripts: bool, utf8: bytes | None = N
         return Document(format="html", title=title)
     take_table = partial(_take_table, layout=_tables_holding_tables(root))
     parts: list = []
-    _walk(root, parts, _LINE_END, on_table=take_table)
+    _walk(root, parts, _LINE_END, on_table=take_table, on_image=partial(_take_image, base=base))
     blocks = _paragraphs_and_tables(parts)
     if look_inside_scripts and not any(isinstance(b, Table) for b in blocks) and _TABLE_MARKUP.search(html):
         # No table in the page itself: the report may be a string that a script writes into it.
@@ -138,13 +146,14 @@ _RAW_TEXT_IDS = _ids(_RAW_TEXT)
 _BR_ID = create_tag("br").tag_id
 _CELL_IDS = _ids(frozenset({"td", "th"}))
 _TABLE_ID = create_tag("table").tag_id
+_IMG_ID = create_tag("img").tag_id
 _HEAD_ID = create_tag("head").tag_id
 _SCRIPT_ID = create_tag("script").tag_id
 _NOSCRIPT_ID = create_tag("noscript").tag_id
 _LINE_END = None  # the mark `_walk` leaves in the flow where a line of text ends
 
 
-def _walk(top: LexborNode, parts: list, line_end, on_table=None, on_raw_text=None) -> None:
+def _walk(top: LexborNode, parts: list, line_end, on_table=None, on_raw_text=None, on_image=None) -> None:
     """Walk the subtree under `top` in document order, appending its text to `parts` and
     `line_end` wherever a block element or <br> ends a line.
 
@@ -182,6 +191,11 @@ def _walk(top: LexborNode, parts: list, line_end, on_table=None, on_raw_text=Non
             append(line_end)
             node = node.next
             continue
+        if tag_id == _IMG_ID and on_image is not None:
+            append(line_end)
+            on_image(node, parts)
+            node = node.next
+            continue
         if tag_id == _TABLE_ID and on_table is not None and on_table(node, parts):
             node = node.next
             continue
@@ -198,6 +212,47 @@ def _walk(top: LexborNode, parts: list, line_end, on_table=None, on_raw_text=Non
         else:
             push(node)
             node = child
+
+
+# A picture larger than this is no screenshot of a table (and would cost minutes to recognise).
+MAX_PICTURE_BYTES = 20 * 1024 * 1024
+_DATA_URI = re.compile(r"^data:image/[\w.+-]+(?:;[\w=-]+)*;base64,", re.IGNORECASE)
+
+
+def _picture_bytes(src: str, base: Path | None) -> bytes | None:
+    """The bytes of an <img src>: a base64 data: URI, or a file in the page's folder (or below it).
+    Never a web address, and never a file outside the page's folder."""
+    src = src.strip()
+    m = _DATA_URI.match(src)
+    if m:
+        payload = src[m.end() :]
+        if len(payload) > MAX_PICTURE_BYTES * 4 // 3 + 4:
+            return None
+        try:
+            return base64.b64decode(re.sub(r"\s+", "", payload), validate=False)
+        except (binascii.Error, ValueError):
+            return None
+    if base is None or not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE) or src.startswith("//"):
+        return None
+    relative = unquote(src.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+    try:
+        folder = base.resolve()
+        path = (folder / relative).resolve()
+        if folder not in path.parents or not path.is_file() or path.stat().st_size > MAX_PICTURE_BYTES:
+            return None
+        return path.read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+def _take_image(node: LexborNode, parts: list, base: Path | None) -> None:
+    data = _picture_bytes(node.attributes.get("src") or "", base)
+    if not data:
+        return
+    from gongkai.readers import ocr
+
+    parts.extend(ocr.read_embedded(data))
+    parts.append(_LINE_END)
 
 
 def _paragraphs_and_tables(parts: list) -> list[Paragraph | Table]:

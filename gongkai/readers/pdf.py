@@ -110,7 +110,10 @@ def read(data: bytes) -> Document:
     finally:
         pdf.close()
     if text_chars < _MIN_TEXT_CHARS:
-        raise ReadError("PDF 没有文字层（可能是扫描件），需要先做 OCR 识别")
+        # No text layer (a scan): recognise the rendered pages.  A PDF with text never gets here.
+        from gongkai.readers import ocr
+
+        return ocr.read_scanned_pdf(data)
     return doc
 
 
