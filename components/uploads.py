@@ -21,9 +21,21 @@ from gongkai.parser import max_file_bytes
 from gongkai.readers import sniff_format
 
 UPLOAD_DIR_ENV = "GONGKAI_UPLOAD_DIR"
-UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "doc", "wps", "rtf", "pdf"]
+UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "doc", "wps", "rtf", "pdf",
+                "png", "jpg", "jpeg", "tif", "tiff", "bmp", "gif", "webp"]  # pictures: read by OCR
 # The suffix a stored file gets is the one of its content (a PDF sent as "x.html" is saved as x.pdf).
-SUFFIX_OF_FORMAT = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "rtf": ".rtf", "html": ".html", "markdown": ".md", "text": ".txt"}
+SUFFIX_OF_FORMAT = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "rtf": ".rtf", "html": ".html", "markdown": ".md", "text": ".txt",
+                    "image": ".png"}  # a picture's own suffix: see _suffix
+# A picture's suffix by its first bytes (the "image" format covers them all).
+_PICTURE_MAGIC = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"), (b"BM", ".bmp"),
+                  (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"), (b"RIFF", ".webp"))
+
+
+def _suffix(data: bytes) -> str:
+    fmt = sniff_format(data)
+    if fmt == "image":
+        return next((suffix for magic, suffix in _PICTURE_MAGIC if data.startswith(magic)), ".png")
+    return SUFFIX_OF_FORMAT[fmt]
 MAX_STEM_CHARS = 80
 # Letters and digits of any script (Chinese names stay readable) and a few harmless separators.
 _UNSAFE = re.compile(r"[^\w\-（）()]+", re.UNICODE)
@@ -69,7 +81,7 @@ def check_content(data: bytes) -> str | None:
         except ReadError as err:
             return f"{err}，未保存"
     if fmt not in SUFFIX_OF_FORMAT:
-        return "文件内容不是支持的格式（文本、Markdown、HTML、DOCX、DOC/WPS、RTF、PDF），未保存"
+        return "文件内容不是支持的格式（文本、Markdown、HTML、DOCX、DOC/WPS、RTF、PDF、PNG/JPEG 等图片），未保存"
     return None
 
 
@@ -77,7 +89,7 @@ def save(data: bytes, client_name: str, folder: Path) -> Path:
     """Write `data` into `folder` under a safe, new name ("stem.ext", "stem-2.ext", …); never overwrites."""
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
-    stem, suffix = safe_stem(client_name), SUFFIX_OF_FORMAT[sniff_format(data)]
+    stem, suffix = safe_stem(client_name), _suffix(data)
     for n in range(1, 10_000):
         path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
         if path.resolve().parent != folder:  # cannot happen after safe_stem; kept as the last line of defence

@@ -432,3 +432,16 @@ def test_recogniser_offers_its_runner_up_digit_for_a_doubtful_glyph():
     clean = drawn("9").astype("uint8")
     assert ocr._recognise_line(clean)[0] == "9"
     assert ocr._digit_alternatives(clean, "9") == ()
+
+
+def test_dashboard_upload_takes_a_picture_and_keeps_its_own_suffix(tmp_path):
+    """报告导入 accepts pictures (read by OCR when ingested) and saves each under its real kind's suffix."""
+    sys.path.insert(0, str(ROOT))
+    from components import uploads
+
+    assert {"png", "jpg", "jpeg"} <= set(uploads.UPLOAD_TYPES)
+    png = encoded(Image.new("RGB", (40, 40), "white"), "PNG")
+    jpeg = encoded(Image.new("RGB", (40, 40), "white"), "JPEG")
+    assert uploads.check_content(png) is None and uploads.check_content(jpeg) is None
+    assert uploads.save(png, "表三.jpg", tmp_path).name == "表三.png"  # the content decides, not the name
+    assert uploads.save(jpeg, "表三.png", tmp_path).name == "表三.jpg"
