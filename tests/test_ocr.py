@@ -445,3 +445,13 @@ def test_dashboard_upload_takes_a_picture_and_keeps_its_own_suffix(tmp_path):
     assert uploads.check_content(png) is None and uploads.check_content(jpeg) is None
     assert uploads.save(png, "表三.jpg", tmp_path).name == "表三.png"  # the content decides, not the name
     assert uploads.save(jpeg, "表三.png", tmp_path).name == "表三.jpg"
+
+
+def test_a_scan_longer_than_the_page_limit_is_refused_by_name(monkeypatch):
+    """GONGKAI_OCR_MAX_PAGES bounds the minutes a scan can cost; the refusal names the page counts."""
+    from gongkai.document import ReadError
+
+    monkeypatch.setenv("GONGKAI_OCR_MAX_PAGES", "1")
+    with pytest.raises(ReadError) as err:
+        parse_bytes(scanned_2021(), "hongze_scan.pdf")
+    assert str(err.value) == "PDF 没有文字层（扫描件），共 2 页，超过文字识别上限 1 页，请拆分后再导入"
