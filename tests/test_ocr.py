@@ -122,6 +122,13 @@ def scanned_2021() -> bytes:
     return image_pdf([turned(first, 2), second], 150)
 
 
+@lru_cache(maxsize=None)
+def scanned_2019() -> bytes:
+    """平潭 2019 (2019 format) scanned at 300 dpi, every page turned by −2° and JPEG-compressed (quality 75)."""
+    shots = [Image.open(io.BytesIO(encoded(turned(p, -2), "JPEG", quality=75))) for p in pages("pingtan_2019", 300)]
+    return image_pdf(shots, 300)
+
+
 def test_scanned_pdf_2021_format_at_150_dpi_page_turned_2_degrees_reads_back_every_figure(mixed_db):
     """The scan is read once, by `gongkai ingest` (see `ingest_mixed_folder`): every figure it stored, from
     the database, is the report's as printed, and every one is marked as OCR'd."""
@@ -303,6 +310,7 @@ def ingest_mixed_folder(tmp_path: Path) -> Path:
     (folder / "a_pingtan_picture.docx").write_bytes(docx_with_picture_table())  # 表四 a picture
     (folder / "b_pingtan_2019.html").write_bytes((FIXTURES / "pingtan_2019.html").read_bytes())  # text
     (folder / "c_hongze_scan.pdf").write_bytes(scanned_2021())  # no text layer
+    (folder / "d_pingtan_scan.pdf").write_bytes(scanned_2019())  # no text layer, 300 dpi, −2°, JPEG
     html_with_picture_tables(folder)  # 洪泽.html: 表二 a file beside the page, 表四 a data: URI
     (folder / "notice.pdf").write_bytes(notice_scan())  # a scan of no report: listed as failed
     db = tmp_path / "g.duckdb"
@@ -310,7 +318,7 @@ def ingest_mixed_folder(tmp_path: Path) -> Path:
     said = out.stdout + out.stderr
     assert out.returncode == 1, said  # one file failed, the others stored or skipped
     assert "notice.pdf" in said and "不是政府信息公开工作年度报告" in said
-    assert "导入 2 个" in said and "跳过 2 个已导入的文件" in said, said
+    assert "导入 2 个" in said and "跳过 3 个已导入的文件" in said, said
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
@@ -320,10 +328,11 @@ def ingest_mixed_folder(tmp_path: Path) -> Path:
         outcomes = dict(con.execute("SELECT source_file, outcome FROM ingested_files").fetchall())
     finally:
         con.close()
-    # b_pingtan_2019.html and 洪泽.html: the same figures as the file stored before them ("copy").
+    # b_pingtan_2019.html, d_pingtan_scan.pdf and 洪泽.html: the same figures as the file of their report
+    # stored before them ("copy") — the 2019 scan reads exactly what the text of the same report does.
     assert {Path(k).name: v for k, v in outcomes.items()} == {
         "a_pingtan_picture.docx": "stored", "b_pingtan_2019.html": "copy", "c_hongze_scan.pdf": "stored",
-        "洪泽.html": "copy"}
+        "d_pingtan_scan.pdf": "copy", "洪泽.html": "copy"}
     counts = {(Path(name).name, source): n for name, source, n in rows}
     hongze, pingtan = truth("hongze_2024")["figures"], truth("pingtan_2019")["figures"]
     assert counts == {
@@ -341,6 +350,23 @@ def mixed_db(tmp_path_factory) -> Path:
 
 def test_ingest_takes_scans_pictures_and_text_in_one_mixed_folder(mixed_db):
     assert mixed_db.exists()
+
+
+def test_scanned_pdf_2019_format_at_300_dpi_turned_minus_2_degrees_jpeg_reads_back_every_figure(mixed_db):
+    """Ingested in the mixed folder as a copy of a_pingtan_picture.docx (figures identical, checked by ingest);
+    that report's figures, from the database, are 平潭 2019's as printed."""
+    assert sniff_format(scanned_2019()) == "pdf"
+    con = duckdb.connect(str(mixed_db), read_only=True)
+    try:
+        stored = con.execute(
+            """SELECT f."table"::VARCHAR || '/' || f."row"::VARCHAR || '/' || f."column"::VARCHAR, f.value
+               FROM figures f JOIN reports r USING (report_id) WHERE r.source_file LIKE '%a_pingtan_picture.docx'"""
+        ).fetchall()
+        outcome = con.execute("SELECT outcome FROM ingested_files WHERE source_file LIKE '%d_pingtan_scan.pdf'").fetchone()
+    finally:
+        con.close()
+    assert dict(stored) == truth("pingtan_2019")["figures"]
+    assert outcome == ("copy",)
 
 
 def test_report_detail_marks_the_ocr_cells(mixed_db, monkeypatch):
