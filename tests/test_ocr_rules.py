@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from gongkai import ocr_rules, rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -86,3 +88,28 @@ def test_the_recognisers_own_runner_up_is_a_candidate_too():
     [finding] = ocr_rules.ambiguous(misread, all_ocr(misread), {"t4/review/total": [2]})
     assert (finding.cells, finding.printed, finding.expected) == (["t4/review/total"], 7, [2])
     assert finding.message.startswith("表四“行政复议”“总计”由文字识别读作“7”（识别置信度 0.99），可能实为“2”")
+
+
+def test_opencv_that_cannot_load_refuses_the_picture_in_chinese(monkeypatch):
+    """Without the system's libGL (a fresh machine before .ci/run's apt step) OpenCV's import fails: a picture is
+    then refused with a line that names what to install, and a batch goes on."""
+    import builtins
+
+    from gongkai.document import ReadError
+    from gongkai.readers import ocr
+
+    real_import = builtins.__import__
+
+    def no_cv2(name, *args, **kwargs):
+        if name == "cv2":
+            raise ImportError("libGL.so.1: cannot open shared object file: No such file or directory")
+        return real_import(name, *args, **kwargs)
+
+    ocr._cv2.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", no_cv2)
+    try:
+        with pytest.raises(ReadError, match="libgl1 与 libglib2.0-0"):
+            ocr._cv2()
+    finally:
+        monkeypatch.undo()
+        ocr._cv2.cache_clear()

@@ -53,8 +53,21 @@ def max_pages() -> int:
 
 
 @lru_cache(maxsize=1)
+def _cv2():
+    """OpenCV, imported when a picture is first read. Its wheel loads the system's libGL and GLib (Debian's
+    libgl1 and libglib2.0-0, which .ci/run installs): on a machine without them the import fails, and that must
+    be a clear refusal of the picture, not a crash of the batch."""
+    try:
+        import cv2
+    except ImportError as err:
+        raise ReadError(f"图片识别组件 OpenCV 无法加载（{err}）；请安装系统库 libgl1 与 libglib2.0-0 后重试") from err
+    return cv2
+
+
+@lru_cache(maxsize=1)
 def _engine():
     """One recogniser per process: loading the three ONNX models takes about a second."""
+    _cv2()  # the recogniser imports OpenCV: say so by name when it cannot load
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as err:  # pragma: no cover - a dependency of the package
@@ -177,7 +190,7 @@ def _to_array(picture) -> np.ndarray:
 
 def _ink(gray: np.ndarray) -> np.ndarray:
     """Ink as 255 on 0: adaptive threshold, so a grey scan or JPEG noise does not matter."""
-    import cv2
+    cv2 = _cv2()
 
     return cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -10)
 
@@ -185,7 +198,7 @@ def _ink(gray: np.ndarray) -> np.ndarray:
 def _skew_degrees(ink: np.ndarray) -> float:
     """The angle of the page's long near-horizontal lines (table rulings, underlines), in degrees;
     0 when there are none."""
-    import cv2
+    cv2 = _cv2()
 
     h, w = ink.shape
     lines = cv2.HoughLinesP(ink, 1, math.pi / 1800, threshold=max(100, w // 6), minLineLength=w // 4, maxLineGap=4)
@@ -202,7 +215,7 @@ def _skew_degrees(ink: np.ndarray) -> float:
 
 
 def _straighten(rgb: np.ndarray) -> np.ndarray:
-    import cv2
+    cv2 = _cv2()
 
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     angle = _skew_degrees(_ink(gray))
@@ -215,7 +228,7 @@ def _straighten(rgb: np.ndarray) -> np.ndarray:
 
 def _runs(mask: np.ndarray, axis: int) -> list[tuple[float, int, int]]:
     """Line segments of a line mask: (position across, start, end along) of each connected piece."""
-    import cv2
+    cv2 = _cv2()
 
     n, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
@@ -257,7 +270,7 @@ class _Grid:
 
 def _tables(ink: np.ndarray) -> list[_Grid]:
     """The ruled tables of a page, each as a grid of merged cells."""
-    import cv2
+    cv2 = _cv2()
 
     h, w = ink.shape
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 30), 1)))
@@ -281,7 +294,7 @@ def _tables(ink: np.ndarray) -> list[_Grid]:
 
 
 def _grid(horizontal: np.ndarray, vertical: np.ndarray, ink: np.ndarray) -> _Grid | None:
-    import cv2
+    cv2 = _cv2()
 
     h, w = horizontal.shape
     hruns = [r for r in _runs(horizontal, 0) if r[2] - r[1] >= w * 0.05]
@@ -462,7 +475,7 @@ def _paragraphs(boxes: list[_Box]) -> list[tuple[float, Paragraph]]:
 
 def read_picture(picture) -> list[Block]:
     """One page or picture (a PIL image) → its paragraphs and tables in reading order."""
-    import cv2
+    cv2 = _cv2()
 
     rgb = _straighten(_to_array(picture))
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
