@@ -902,6 +902,12 @@ def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> 
             placed.append((bbox[1], table))
     prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
     lines = [line for line in _lines(prose) if not _is_page_number(line, page_height)]
+    for run in _text_tables(lines):
+        found = _unruled_table(run, rulings)
+        if found is not None:
+            placed.append(found)
+            taken = {id(line) for line in run}
+            lines = [line for line in lines if id(line) not in taken]
     paragraphs = _join_wrapped(lines)
     kept = []
     for line in paragraphs.lines:
@@ -929,3 +935,216 @@ def _join_pages(blocks: list[Paragraph | Table], tail: tuple[_Line, bool] | None
             blocks[-1] = Paragraph(clean_text(joined))
             new = new[1:]
     blocks.extend(new)
+
+
+# --- tables printed without (all) their rulings ----------------------------------------------------
+
+# Real reports print tables with only the rules between rows, only the outer frame, only the rules
+# between columns, or none: the lattice above then finds no cells and the rows would be read as
+# prose, losing blank cells and merged labels.  A run of lines with column gaps is such a table; the
+# rulings it lacks are drawn where its text leaves room for them (`_mend_table`), and the lattice
+# reads it like any ruled table.  Only the geometry of the glyphs is used: the reader knows no
+# template.
+
+# Glyphs closer than this (points) on one axis are in one cell: the lines of a wrapped label, the
+# glyphs of a vertical label one under another.  Cell padding keeps neighbouring cells farther apart.
+_CELL_GAP = 3.0
+# A table has at least this many lines with column gaps...
+_MIN_TABLE_LINES = 3
+# ...and its lines follow each other at most this many font sizes apart.
+_TABLE_LINE_GAP = 2.0
+
+
+def _text_tables(lines: list[_Line]) -> list[list[_Line]]:
+    """Runs of lines that are the rows of a table without rulings: each run starts and ends with a
+    line whose glyphs leave a column gap (wider than _COLUMN_GAP font sizes), holds at least
+    _MIN_TABLE_LINES of them, and no two of its lines are farther apart than _TABLE_LINE_GAP font
+    sizes (the lines of one cell, a wrapped label, have no gaps but sit between rows that do).  A
+    table's cells are printed in one size: a line of another size (the next section's heading) ends
+    the run."""
+    runs: list[list[_Line]] = []
+    run: list[_Line] = []
+
+    def close() -> None:
+        while run and not _gapped(run[-1]):
+            run.pop()
+        if sum(1 for line in run if _gapped(line)) >= _MIN_TABLE_LINES:
+            runs.append(list(run))
+        run.clear()
+
+    for line in lines:
+        if run and (line.top - max(r.bottom for r in run) > _TABLE_LINE_GAP * max(line.size, 1.0)
+                    or round(line.size) != round(run[0].size)):
+            close()
+        if run or _gapped(line):
+            run.append(line)
+    close()
+    return runs
+
+
+def _unruled_table(run: list[_Line], rulings: list[dict]) -> tuple[float, Table] | None:
+    """The table printed by a run of lines, with its missing rulings mended; None if it has one column."""
+    chars = [c for line in run for c in line.chars]
+    size = max(line.size for line in run)
+    x0, top = min(line.x0 for line in run) - 1, min(line.top for line in run) - 1
+    x1, bottom = max(line.x1 for line in run) + 1, max(line.bottom for line in run) + 1
+    # The table's own rulings lie within a cell's padding of its text: they set its frame.
+    near = [r for r in rulings
+            if r["x0"] < x1 + size and r["x1"] > x0 - size and r["top"] < bottom + size and r["bottom"] > top - size]
+    if near:
+        x0, x1 = min([x0] + [r["x0"] for r in near]), max([x1] + [r["x1"] for r in near])
+        top, bottom = min([top] + [r["top"] for r in near]), max([bottom] + [r["bottom"] for r in near])
+    edges = merge_edges(_mend_table(chars, (x0, top, x1, bottom), near), _SNAP, _SNAP, _JOIN, _JOIN)
+    tables = _find_tables(edges)
+    if not tables:
+        return None
+    cells = max(tables, key=len)
+    table = _build_table(cells, chars)
+    return None if table is None else (top, table)
+
+
+def _gapped(line: _Line) -> bool:
+    return line.widest_gap > _COLUMN_GAP * max(line.size, 1.0)
+
+
+# A glyph as an interval on the axis being cut and one on the other axis.
+_Span = tuple[float, float, float, float]
+
+
+def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[float]) -> list[float]:
+    """Where to cut one axis into cells: in each band of the other axis, the glyphs' intervals are
+    merged into blocks (closer than _CELL_GAP) and each gap between two blocks needs a cut.  Narrow
+    gaps are placed first, and a gap already holding a cut (a ruling the table has, `seeds`, or one
+    placed for another band) needs none: the cut between two label columns is placed where one band
+    has text on both sides, not in the middle of a band where the left column is empty."""
+    gaps: list[tuple[float, float]] = []
+    for lo, hi in bands:
+        spans = sorted((a0, a1) for a0, a1, b0, b1 in items if lo <= (b0 + b1) / 2 < hi)
+        end = None
+        for a0, a1 in spans:
+            if end is not None and a0 - end > _CELL_GAP:
+                gaps.append((end, a0))
+            end = a1 if end is None else max(end, a1)
+    cuts = sorted(seeds)
+    for g0, g1 in sorted(gaps, key=lambda g: g[1] - g[0]):
+        i = bisect_left(cuts, g0)
+        if i < len(cuts) and cuts[i] <= g1:
+            continue
+        cuts.insert(i, (g0 + g1) / 2)
+    return cuts
+
+
+def _clear(items: list[_Span], lo: float, hi: float, at: float) -> bool:
+    """Whether a cut at `at` crosses no text of the band (lo, hi) of the other axis: the glyphs
+    overlapping the band, merged into blocks as in `_cuts` (a cut between two touching glyphs of one
+    word still crosses the word)."""
+    end = start = None
+    for a0, a1, b0, b1 in sorted(item for item in items if item[2] < hi and item[3] > lo):
+        if end is not None and a0 - end > _CELL_GAP:
+            if start + 0.5 < at < end - 0.5:
+                return False
+            start = None
+        if start is None:
+            start, end = a0, a1
+        else:
+            end = max(end, a1)
+    return start is None or not start + 0.5 < at < end - 0.5
+
+
+def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulings: list[dict]) -> list[dict]:
+    """The rulings of a table printed with some or none of them: its own rulings (within `box`),
+    its frame, and a ruling wherever its text leaves a gap between cells.  Rows are first cut where
+    a gap runs across the whole table, columns within those rows, then rows again within each
+    column (a label wrapped over two lines beside a one-line number is one row: the number crosses
+    the gap between the label's lines).  A cut is drawn only where no glyph crosses it, so a label
+    merged over columns or rows keeps its cell."""
+    x0, top, x1, bottom = box
+    xs = [(c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars]
+    ys = [(c["top"], c["bottom"], c["x0"], c["x1"]) for c in chars]
+    own_h = [r["top"] for r in rulings if r["orientation"] == "h" and top - 1 < r["top"] < bottom + 1]
+    own_v = [r["x0"] for r in rulings if r["orientation"] == "v" and x0 - 1 < r["x0"] < x1 + 1]
+    inner_h = [y for y in own_h if top + 1 < y < bottom - 1]
+    inner_v = [x for x in own_v if x0 + 1 < x < x1 - 1]
+    rows = [top] + _cuts(ys, [(x0, x1)], inner_h) + [bottom]
+    columns = [x0] + _cuts(xs, list(zip(rows, rows[1:])), inner_v) + [x1]
+    rows = [top] + _cuts(ys, list(zip(columns, columns[1:])), rows[1:-1]) + [bottom]
+    mended = [_ruling("h", x0, x1, top), _ruling("h", x0, x1, bottom),
+              _ruling("v", top, bottom, x0), _ruling("v", top, bottom, x1)]
+    for lo, hi in zip(rows, rows[1:]):
+        mended += [_ruling("v", lo, hi, x) for x in columns[1:-1] if _clear(xs, lo, hi, x)]
+    for lo, hi in zip(columns, columns[1:]):
+        merged = _merged_rows(chars, lo, hi, rows, columns)
+        mended += [_ruling("h", lo, hi, y) for i, y in enumerate(rows[1:-1], 1)
+                   if i not in merged and _clear(ys, lo, hi, y)]
+    return mended
+
+
+# Glyphs of a figure: a block of only these is a value, which fills its own row.
+_FIGURE_GLYPHS = set("0123456789.,，%-—–－/ ")
+
+
+def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], columns: list[float]) -> set[int]:
+    """The row cuts (indices into `rows`) inside labels merged over rows, in the column (lo, hi).
+    Without rulings a merged label shows only as text centred in its rows with nothing above and
+    below it in its column: a label block (rows joined where its text crosses the cut between them)
+    is widened over the empty rows on both sides as far as it stays centred in them.  A block of
+    figures is not: a figure between two blank cells is one row."""
+    inside = [c for c in chars if c["x0"] < hi and c["x1"] > lo]
+    ys = [(c["top"], c["bottom"], c["x0"], c["x1"]) for c in inside]
+    n = len(rows) - 1
+
+    def overlapping(top: float, bottom: float) -> list[int]:
+        return [i for i in range(n) if rows[i] < bottom - 0.5 and rows[i + 1] > top + 0.5]
+
+    in_row: dict[int, list[dict]] = {}
+    for c in inside:
+        for i in overlapping(c["top"], c["bottom"]):
+            in_row.setdefault(i, []).append(c)
+    blocks: list[list[int]] = []
+    for i in sorted(in_row):
+        if blocks and blocks[-1][-1] == i - 1 and not _clear(ys, lo, hi, rows[i]):
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    cut: set[int] = set()
+    claimed: set[int] = set()
+    for rows_of in blocks:
+        block = [c for i in rows_of for c in in_row[i]]
+        first, last = rows_of[0], rows_of[-1]
+        cut.update(range(first + 1, last + 1))
+        if all(c["text"] in _FIGURE_GLYPHS for c in block):
+            continue
+        top, bottom = min(c["top"] for c in block), max(c["bottom"] for c in block)
+        middle = (top + bottom) / 2
+        # A row is free for the label if nothing is printed in it in any column the label covers
+        # (a label spanning columns is merged over rows only where all its columns are empty).
+        left = max((x for x in columns if x <= min(c["x0"] for c in block) + 0.5), default=columns[0])
+        right = min((x for x in columns if x >= max(c["x1"] for c in block) - 0.5), default=columns[-1])
+        used = {i for c in chars if c["x0"] < right and c["x1"] > left
+                for i in overlapping(c["top"], c["bottom"])} | claimed
+        up = 0
+        while first - up - 1 >= 0 and first - up - 1 not in used:
+            up += 1
+        down = 0
+        while last + down + 1 < n and last + down + 1 not in used:
+            down += 1
+        size = max(c["size"] for c in chars)
+        best = None
+        for u in range(up + 1):
+            for d in range(down + 1):
+                if abs((rows[first - u] + rows[last + d + 1]) / 2 - middle) <= 0.6 * size:
+                    if best is None or u + d > best[0] + best[1]:
+                        best = (u, d)
+        if best and best != (0, 0):
+            u, d = best
+            claimed.update(range(first - u, last + d + 1))
+            cut.update(range(first - u + 1, last + d + 1))
+    return cut
+
+
+def _ruling(orientation: str, start: float, end: float, at: float) -> dict:
+    if orientation == "h":
+        return {"x0": start, "x1": end, "top": at, "bottom": at, "width": end - start, "height": 0.0,
+                "orientation": "h", "object_type": "line"}
+    return {"x0": at, "x1": at, "top": start, "bottom": end, "width": 0.0, "height": end - start,
+            "orientation": "v", "object_type": "line"}
