@@ -682,6 +682,20 @@ def _boundaries(values: list[float]) -> list[float]:
     return out
 
 
+def _stacked_figures(chars: list[dict]) -> bool:
+    """Whether a cell's text is in several blocks one under another (farther apart than the lines
+    of one wrapped cell), one of them figures alone: the rows of a table ruled only between its
+    columns (or not between some rows), which the lattice took for one cell.  A wrapped label,
+    however widely its lines are spaced, has no line of figures alone."""
+    blocks: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: c["top"]):
+        if blocks and c["top"] - max(b["bottom"] for b in blocks[-1]) <= _CELL_GAP:
+            blocks[-1].append(c)
+        else:
+            blocks.append([c])
+    return len(blocks) >= 2 and any(all(c["text"] in _FIGURE_GLYPHS for c in b) for b in blocks)
+
+
 def _index(lines: list[float], v: float) -> int:
     i = bisect_left(lines, v - 0.5)
     return min(i, len(lines) - 1)
@@ -694,9 +708,11 @@ def _char_in(char: dict, bbox: tuple[float, float, float, float]) -> bool:
     return x0 <= h_mid < x1 and top <= v_mid < bottom
 
 
-def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dict]) -> Table | None:
+def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dict],
+                 whole_rows: bool = False) -> Table | None:
     """A `Table` of cells placed on the grid of all cell edges, each with its row/column span;
-    None when the ruled region has a single column (a framed paragraph, not a table)."""
+    None when the ruled region has a single column (a framed paragraph, not a table), and, with
+    `whole_rows`, when a cell holds figures of several rows (see `_stacked_figures`)."""
     xs = _boundaries([c[0] for c in cells] + [c[2] for c in cells])
     ys = _boundaries([c[1] for c in cells] + [c[3] for c in cells])
     if len(xs) < 3:
@@ -720,6 +736,8 @@ def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dic
         n = owner.get((r, c))
         if n is not None and _char_in(char, cells[n]):
             dealt[n].append(char)
+    if whole_rows and any(_stacked_figures(d) for d in dealt):
+        return None
     placed: dict[int, list[tuple[int, Cell]]] = {}
     for n, (row, col, rowspan, colspan) in enumerate(grid_cells):
         text = clean_text("\n".join(line.text for line in _lines(dealt[n]))) if dealt[n] else ""
@@ -888,16 +906,50 @@ class _Page:
     tail: tuple[_Line, bool] | None = None
 
 
+def _mend_stacked(found: list[tuple[tuple[float, float, float, float], Table | None, bool]], chars: list[dict],
+                  rulings: list[dict]) -> list[tuple[tuple[float, float, float, float], Table]]:
+    """The page's ruled tables, those whose rows the lattice could not tell apart (a table ruled
+    only between its columns: cells holding several rows, `_stacked_figures`) read again with the
+    rulings they lack mended.  Such a table's rulings fall apart into pieces the lattice reads as
+    tables of their own, so every table touching it is read again with it, as one region."""
+    out = [(bbox, table) for bbox, table, _ in found if table is not None]
+    pending = [bbox for bbox, table, several in found if table is None and several]
+    if not pending:
+        return out
+
+    def touch(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return a[0] <= b[2] + _SNAP and b[0] <= a[2] + _SNAP and a[1] <= b[3] + _SNAP and b[1] <= a[3] + _SNAP
+
+    boxes = [bbox for bbox, _ in out]
+    while pending:
+        region = pending.pop()
+        grown = True
+        while grown:
+            grown = False
+            for group in (pending, boxes):
+                for other in [b for b in group if touch(region, b)]:
+                    group.remove(other)
+                    region = (min(region[0], other[0]), min(region[1], other[1]),
+                              max(region[2], other[2]), max(region[3], other[3]))
+                    grown = True
+        inside = [c for c in chars if _char_in(c, region)]
+        table = _mend_region(inside, region, rulings) if inside else None
+        if table is not None:
+            boxes.append(region)
+            out = [(b, t) for b, t in out if b in boxes] + [(region, table)]
+    return out
+
+
 def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> _Page:
     placed: list[tuple[float, Paragraph | Table]] = []
     table_boxes = []
     if rulings:
+        found = []
         for cells in _find_tables(rulings):
-            table = _build_table(cells, chars)
-            if table is None:
-                continue
             bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
                     max(c[2] for c in cells), max(c[3] for c in cells))
+            found.append((bbox, _build_table(cells, chars, whole_rows=True), len(cells) > 1))
+        for bbox, table in _mend_stacked(found, chars, rulings):
             table_boxes.append(bbox)
             placed.append((bbox[1], table))
     prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
@@ -985,9 +1037,17 @@ def _text_tables(lines: list[_Line]) -> list[list[_Line]]:
 def _unruled_table(run: list[_Line], rulings: list[dict]) -> tuple[float, Table] | None:
     """The table printed by a run of lines, with its missing rulings mended; None if it has one column."""
     chars = [c for line in run for c in line.chars]
-    size = max(line.size for line in run)
-    x0, top = min(line.x0 for line in run) - 1, min(line.top for line in run) - 1
-    x1, bottom = max(line.x1 for line in run) + 1, max(line.bottom for line in run) + 1
+    box = (min(line.x0 for line in run) - 1, min(line.top for line in run) - 1,
+           max(line.x1 for line in run) + 1, max(line.bottom for line in run) + 1)
+    table = _mend_region(chars, box, rulings)
+    return None if table is None else (box[1], table)
+
+
+def _mend_region(chars: list[dict], box: tuple[float, float, float, float], rulings: list[dict]) -> Table | None:
+    """The table of the text in `box`, read with the page's rulings near it and those it lacks
+    mended (`_mend_table`); None if it has a single column."""
+    x0, top, x1, bottom = box
+    size = max(c["size"] for c in chars)
     # The table's own rulings lie within a cell's padding of its text: they set its frame.
     near = [r for r in rulings
             if r["x0"] < x1 + size and r["x1"] > x0 - size and r["top"] < bottom + size and r["bottom"] > top - size]
@@ -998,9 +1058,7 @@ def _unruled_table(run: list[_Line], rulings: list[dict]) -> tuple[float, Table]
     tables = _find_tables(edges)
     if not tables:
         return None
-    cells = max(tables, key=len)
-    table = _build_table(cells, chars)
-    return None if table is None else (top, table)
+    return _build_table(max(tables, key=len), chars)
 
 
 def _gapped(line: _Line) -> bool:
@@ -1066,7 +1124,12 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
     inner_h = [y for y in own_h if top + 1 < y < bottom - 1]
     inner_v = [x for x in own_v if x0 + 1 < x < x1 - 1]
     rows = [top] + _cuts(ys, [(x0, x1)], inner_h) + [bottom]
-    columns = [x0] + _cuts(xs, list(zip(rows, rows[1:])), inner_v) + [x1]
+    # Columns are also cut in the bands between gaps that run across the whole table, whatever
+    # rules the table has between its rows: a label printed down a narrow column may share no row
+    # with the labels of the next column, but it shares such a band with them.
+    text_rows = [top] + _cuts(ys, [(x0, x1)], []) + [bottom]
+    bands = list(zip(text_rows, text_rows[1:])) + list(zip(rows, rows[1:]))
+    columns = [x0] + _cuts(xs, bands, inner_v) + [x1]
     rows = [top] + _cuts(ys, list(zip(columns, columns[1:])), rows[1:-1]) + [bottom]
     mended = [_ruling("h", x0, x1, top), _ruling("h", x0, x1, bottom),
               _ruling("v", top, bottom, x0), _ruling("v", top, bottom, x1)]
