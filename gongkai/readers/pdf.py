@@ -906,38 +906,24 @@ class _Page:
     tail: tuple[_Line, bool] | None = None
 
 
-def _mend_stacked(found: list[tuple[tuple[float, float, float, float], Table | None, bool]], chars: list[dict],
-                  rulings: list[dict]) -> list[tuple[tuple[float, float, float, float], Table]]:
-    """The page's ruled tables, those whose rows the lattice could not tell apart (a table ruled
-    only between its columns: cells holding several rows, `_stacked_figures`) read again with the
-    rulings they lack mended.  Such a table's rulings fall apart into pieces the lattice reads as
-    tables of their own, so every table touching it is read again with it, as one region."""
-    out = [(bbox, table) for bbox, table, _ in found if table is not None]
-    pending = [bbox for bbox, table, several in found if table is None and several]
-    if not pending:
-        return out
+def _whole_rows(found: list[tuple[tuple[float, float, float, float], Table | None, bool]]
+                ) -> list[tuple[tuple[float, float, float, float], Table]]:
+    """The page's ruled tables, less those whose rows the lattice could not tell apart (a table
+    ruled only between its columns: cells holding several rows, `_stacked_figures`).  Such a table's
+    rulings fall apart into pieces the lattice reads as tables of their own, so every table touching
+    it goes too; their text is then read as a table without (all) its rulings (`_text_tables`)."""
+    kept = [(bbox, table) for bbox, table, _ in found if table is not None]
+    dropped = [bbox for bbox, table, several in found if table is None and several]
 
     def touch(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
         return a[0] <= b[2] + _SNAP and b[0] <= a[2] + _SNAP and a[1] <= b[3] + _SNAP and b[1] <= a[3] + _SNAP
 
-    boxes = [bbox for bbox, _ in out]
-    while pending:
-        region = pending.pop()
-        grown = True
-        while grown:
-            grown = False
-            for group in (pending, boxes):
-                for other in [b for b in group if touch(region, b)]:
-                    group.remove(other)
-                    region = (min(region[0], other[0]), min(region[1], other[1]),
-                              max(region[2], other[2]), max(region[3], other[3]))
-                    grown = True
-        inside = [c for c in chars if _char_in(c, region)]
-        table = _mend_region(inside, region, rulings) if inside else None
-        if table is not None:
-            boxes.append(region)
-            out = [(b, t) for b, t in out if b in boxes] + [(region, table)]
-    return out
+    while dropped:
+        bad = dropped.pop()
+        for bbox, table in [k for k in kept if touch(bad, k[0])]:
+            kept.remove((bbox, table))
+            dropped.append(bbox)
+    return kept
 
 
 def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> _Page:
@@ -949,7 +935,7 @@ def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> 
             bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
                     max(c[2] for c in cells), max(c[3] for c in cells))
             found.append((bbox, _build_table(cells, chars, whole_rows=True), len(cells) > 1))
-        for bbox, table in _mend_stacked(found, chars, rulings):
+        for bbox, table in _whole_rows(found):
             table_boxes.append(bbox)
             placed.append((bbox[1], table))
     prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
@@ -1135,8 +1121,16 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
               _ruling("v", top, bottom, x0), _ruling("v", top, bottom, x1)]
     for lo, hi in zip(rows, rows[1:]):
         mended += [_ruling("v", lo, hi, x) for x in columns[1:-1] if _clear(xs, lo, hi, x)]
+    # Rows holding a figure alone in a cell: a label merged over rows stays among rows of its kind.
+    cells: dict[tuple[int, int], list[dict]] = {}
+    for c in chars:
+        r = bisect_right(rows, (c["top"] + c["bottom"]) / 2) - 1
+        k = bisect_right(columns, (c["x0"] + c["x1"]) / 2) - 1
+        cells.setdefault((r, k), []).append(c)
+    figure_rows = {r for (r, _), cs in cells.items()
+                   if all(c["text"] in _FIGURE_GLYPHS for c in cs) and any(c["text"].isdigit() for c in cs)}
     for lo, hi in zip(columns, columns[1:]):
-        merged = _merged_rows(chars, lo, hi, rows, columns)
+        merged = _merged_rows(chars, lo, hi, rows, columns, figure_rows)
         mended += [_ruling("h", lo, hi, y) for i, y in enumerate(rows[1:-1], 1)
                    if i not in merged and _clear(ys, lo, hi, y)]
     return mended
@@ -1146,12 +1140,15 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
 _FIGURE_GLYPHS = set("0123456789.,，%-—–－/ ")
 
 
-def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], columns: list[float]) -> set[int]:
+def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], columns: list[float],
+                 figure_rows: set[int]) -> set[int]:
     """The row cuts (indices into `rows`) inside labels merged over rows, in the column (lo, hi).
     Without rulings a merged label shows only as text centred in its rows with nothing above and
     below it in its column: a label block (rows joined where its text crosses the cut between them)
-    is widened over the empty rows on both sides as far as it stays centred in them.  A block of
-    figures is not: a figure between two blank cells is one row."""
+    is widened over the empty rows on both sides as far as it stays centred in them, and only over
+    rows of its kind (with figures or without: header rows).  Only in columns
+    of labels: a figure between two blank cells is one row, and so is the header of a column of
+    figures above a blank."""
     inside = [c for c in chars if c["x0"] < hi and c["x1"] > lo]
     ys = [(c["top"], c["bottom"], c["x0"], c["x1"]) for c in inside]
     n = len(rows) - 1
@@ -1183,8 +1180,18 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
         # (a label spanning columns is merged over rows only where all its columns are empty).
         left = max((x for x in columns if x <= min(c["x0"] for c in block) + 0.5), default=columns[0])
         right = min((x for x in columns if x >= max(c["x1"] for c in block) - 0.5), default=columns[-1])
-        used = {i for c in chars if c["x0"] < right and c["x1"] > left
-                for i in overlapping(c["top"], c["bottom"])} | claimed
+        by_row: dict[int, list[dict]] = {}
+        for c in chars:
+            if c["x0"] < right and c["x1"] > left:
+                for i in overlapping(c["top"], c["bottom"]):
+                    by_row.setdefault(i, []).append(c)
+        if any(all(c["text"] in _FIGURE_GLYPHS for c in row) for row in by_row.values()):
+            # A column of figures: its header is a label of one row, and the empty rows around it
+            # are blank cells, not part of it.
+            continue
+        # Among rows of its kind: a header label over header rows, a row label over rows of figures.
+        kind = bool(figure_rows.intersection(rows_of))
+        used = set(by_row) | claimed | {i for i in range(n) if (i in figure_rows) != kind}
         up = 0
         while first - up - 1 >= 0 and first - up - 1 not in used:
             up += 1
