@@ -538,6 +538,9 @@ PDF_RULINGS = {
                                  ("LINEBELOW", (0, -1), (-1, -1), 0.5, black)],
     "vertical": lambda black: [("LINEBEFORE", (0, 0), (-1, -1), 0.5, black),
                                ("LINEAFTER", (-1, 0), (-1, -1), 0.5, black)],
+    # 三线表: a rule above the table, one below its first row and one below the table.
+    "three_line": lambda black: [("LINEABOVE", (0, 0), (-1, 0), 1, black), ("LINEBELOW", (0, 0), (-1, 0), 0.5, black),
+                                 ("LINEBELOW", (0, -1), (-1, -1), 1, black)],
     "outer": lambda black: [("BOX", (0, 0), (-1, -1), 0.5, black)],
     "none": lambda black: [],
 }

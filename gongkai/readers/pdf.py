@@ -987,6 +987,8 @@ def _join_pages(blocks: list[Paragraph | Table], tail: tuple[_Line, bool] | None
 # Glyphs closer than this (points) on one axis are in one cell: the lines of a wrapped label, the
 # glyphs of a vertical label one under another.  Cell padding keeps neighbouring cells farther apart.
 _CELL_GAP = 3.0
+# A glyph's box may reach this far (points) over its cell's edge.
+_OVERREACH = 1.5
 # A table has at least this many lines with column gaps...
 _MIN_TABLE_LINES = 3
 # ...and its lines follow each other at most this many font sizes apart.
@@ -1071,9 +1073,11 @@ def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[floa
             end = a1 if end is None else max(end, a1)
     cuts = sorted(seeds)
     for g0, g1 in sorted(gaps, key=lambda g: g[1] - g[0]):
-        i = bisect_left(cuts, g0)
-        if i < len(cuts) and cuts[i] <= g1:
+        # A glyph's box may reach over its cell's ruling: a cut that close to the gap is its cut.
+        i = bisect_left(cuts, g0 - 2 * _OVERREACH)
+        if i < len(cuts) and cuts[i] <= g1 + 2 * _OVERREACH:
             continue
+        i = bisect_left(cuts, g0)
         cuts.insert(i, (g0 + g1) / 2)
     return cuts
 
