@@ -35,7 +35,7 @@ def errors(report) -> list[str]:
     return [f"{f.rule}: {f.message}" for f in report.findings if f.severity == "error"]
 
 
-@pytest.mark.parametrize("rulings", ["horizontal", "three_line", "outer", "none"])
+@pytest.mark.parametrize("rulings", ["horizontal", "three_line", "vertical", "outer", "none"])
 @settings(max_examples=3, deadline=None)
 @given(seed=seeds, layout=layouts)
 def test_report_with_missing_rulings_parses_back_exactly(rulings, seed, layout):
@@ -47,7 +47,7 @@ def test_report_with_missing_rulings_parses_back_exactly(rulings, seed, layout):
     assert errors(report) == []
 
 
-@pytest.mark.parametrize("rulings", ["horizontal", "three_line", "outer", "none"])
+@pytest.mark.parametrize("rulings", ["horizontal", "three_line", "vertical", "outer", "none"])
 def test_blank_cells_keep_their_column_without_rulings(rulings):
     """A blank printed between two figures, or beside one, stays a blank in its own column: a
     figure between two blanks is not taken for a cell merged over them."""

@@ -1071,14 +1071,25 @@ def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[floa
             if end is not None and a0 - end > _CELL_GAP:
                 gaps.append((end, a0))
             end = a1 if end is None else max(end, a1)
-    cuts = sorted(seeds)
+    cuts: list[float] = []
+    free = sorted(seeds)
     for g0, g1 in sorted(gaps, key=lambda g: g[1] - g[0]):
-        # A glyph's box may reach over its cell's ruling: a cut that close to the gap is its cut.
-        i = bisect_left(cuts, g0 - 2 * _OVERREACH)
-        if i < len(cuts) and cuts[i] <= g1 + 2 * _OVERREACH:
-            continue
         i = bisect_left(cuts, g0)
-        cuts.insert(i, (g0 + g1) / 2)
+        if i < len(cuts) and cuts[i] <= g1:
+            continue
+        # A ruling the table has is this gap's cut, moved into the gap if a glyph's box reaches
+        # over it by a point or two (so that glyph stays on its own side).
+        near = [x for x in free if g0 - 2 * _OVERREACH <= x <= g1 + 2 * _OVERREACH]
+        if near:
+            free.remove(near[0])
+            cut = min(max(near[0], g0), g1)
+        else:
+            cut = (g0 + g1) / 2
+        cuts.insert(bisect_left(cuts, cut), cut)
+    for x in free:
+        i = bisect_left(cuts, x)
+        if all(abs(x - c) > 2 * _OVERREACH for c in cuts[max(0, i - 1):i + 1]):
+            cuts.insert(i, x)
     return cuts
 
 
@@ -1182,8 +1193,17 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
         middle = (top + bottom) / 2
         # A row is free for the label if nothing is printed in it in any column the label covers
         # (a label spanning columns is merged over rows only where all its columns are empty).
-        left = max((x for x in columns if x <= min(c["x0"] for c in block) + 0.5), default=columns[0])
-        right = min((x for x in columns if x >= max(c["x1"] for c in block) - 0.5), default=columns[-1])
+        # The label's whole width: its lines run on into the next column when it spans columns.
+        x0, x1 = min(c["x0"] for c in block), max(c["x1"] for c in block)
+        beside = sorted((c["x0"], c["x1"]) for c in chars if c["top"] < bottom and c["bottom"] > top)
+        for a0, a1 in beside:
+            if a0 <= x1 + _CELL_GAP and a1 > x1 and a0 < x1 + _CELL_GAP:
+                x1 = a1
+        for a0, a1 in sorted(beside, key=lambda a: -a[1]):
+            if a1 >= x0 - _CELL_GAP and a0 < x0:
+                x0 = a0
+        left = max((x for x in columns if x <= x0 + 0.5), default=columns[0])
+        right = min((x for x in columns if x >= x1 - 0.5), default=columns[-1])
         by_row: dict[int, list[dict]] = {}
         for c in chars:
             if c["x0"] < right and c["x1"] > left:
