@@ -992,7 +992,7 @@ _OVERREACH = 1.5
 # A table has at least this many lines with column gaps...
 _MIN_TABLE_LINES = 3
 # ...and its lines follow each other at most this many font sizes apart.
-_TABLE_LINE_GAP = 2.0
+_TABLE_LINE_GAP = 1.5
 
 
 def _text_tables(lines: list[_Line]) -> list[list[_Line]]:
