@@ -10,6 +10,7 @@ consistent figures, so the parse must give back exactly what was printed."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -90,6 +91,23 @@ def test_merged_outcome_labels_span_their_rows_without_rulings():
     # （六） 3 (printed split), （七） 1.
     vertical = next(text for text in starts if text.replace(" ", "") == "三、本年度办理结果")
     assert starts[vertical][1] == 22
+
+
+# Narrative paragraphs before the tables move 表二 and 表三 down the pages, so that the page break cuts
+# them at different rows: k=6 leaves 表二's last block (第二十条第（九）项) alone at the top of a page in
+# the 2019 format, k=27 cuts 表二 after its block title (第二十条第（八）项) in the 2021 format.
+FILLER = "本年度持续推进政务公开标准化规范化建设，完善公开目录。" * 3
+
+
+@pytest.mark.parametrize("rulings", ["three_line", "none"])
+@pytest.mark.parametrize(("template", "split"), [("2021", True), ("2019", False)])
+@pytest.mark.parametrize("k", [0, 6, 12, 18, 27, 33])
+def test_unruled_table_cut_by_a_page_break_loses_no_row(rulings, template, split, k):
+    base = random_report(random.Random(5), template, split)
+    spec = replace(base, paragraphs=base.paragraphs + [FILLER] * k)
+    report = parse_bytes(render_pdf(spec, rulings=rulings), "report.pdf")
+    assert figure_differences(report, spec) == {}
+    assert errors(report) == []
 
 
 def test_fully_ruled_report_is_read_as_before():

@@ -102,7 +102,8 @@ def read(data: bytes) -> Document:
                     crossings_left -= crossings
                 else:
                     rulings = []
-                blocks = _page_blocks(chars, rulings, view.height)
+                continued = bool(doc.blocks) and isinstance(doc.blocks[-1], Table)
+                blocks = _page_blocks(chars, rulings, view.height, continued)
                 _join_pages(doc.blocks, tail, blocks)
                 tail = blocks.tail if blocks.blocks else tail
             finally:
@@ -926,7 +927,7 @@ def _whole_rows(found: list[tuple[tuple[float, float, float, float], Table | Non
     return kept
 
 
-def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> _Page:
+def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float, continued: bool = False) -> _Page:
     placed: list[tuple[float, Paragraph | Table]] = []
     table_boxes = []
     if rulings:
@@ -940,7 +941,7 @@ def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> 
             placed.append((bbox[1], table))
     prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
     lines = [line for line in _lines(prose) if not _is_page_number(line, page_height)]
-    for run in _text_tables(lines):
+    for run in _text_tables(lines, continued):
         found = _unruled_table(run, rulings)
         if found is not None:
             placed.append(found)
@@ -995,30 +996,38 @@ _MIN_TABLE_LINES = 3
 _TABLE_LINE_GAP = 1.5
 
 
-def _text_tables(lines: list[_Line]) -> list[list[_Line]]:
+def _text_tables(lines: list[_Line], continued: bool = False) -> list[list[_Line]]:
     """Runs of lines that are the rows of a table without rulings: each run starts and ends with a
     line whose glyphs leave a column gap (wider than _COLUMN_GAP font sizes), holds at least
     _MIN_TABLE_LINES of them, and no two of its lines are farther apart than _TABLE_LINE_GAP font
     sizes (the lines of one cell, a wrapped label, have no gaps but sit between rows that do).  A
     table's cells are printed in one size: a line of another size (the next section's heading) ends
-    the run."""
+    the run.  `continued`: the page before ended with a table."""
     runs: list[list[_Line]] = []
     run: list[_Line] = []
+    # The rest of a table cut by the page break may be a row or two, and start with a row of
+    # labels only (a block's title): at the top of a page after a table, the first lines are
+    # the table's if one of them has a column gap.
+    head = continued
 
-    def close() -> None:
-        while run and not _gapped(run[-1]):
+    def close(page_end: bool = False) -> None:
+        nonlocal head
+        # Lines of labels only after the last row are the table's only at the page's end (the
+        # title row of a block the page break cut); elsewhere they are the text after the table.
+        while run and not page_end and not _gapped(run[-1]):
             run.pop()
-        if sum(1 for line in run if _gapped(line)) >= _MIN_TABLE_LINES:
+        if sum(1 for line in run if _gapped(line)) >= (1 if head else _MIN_TABLE_LINES):
             runs.append(list(run))
         run.clear()
+        head = False
 
     for line in lines:
         if run and (line.top - max(r.bottom for r in run) > _TABLE_LINE_GAP * max(line.size, 1.0)
                     or round(line.size) != round(run[0].size)):
             close()
-        if run or _gapped(line):
+        if run or _gapped(line) or head:
             run.append(line)
-    close()
+    close(page_end=True)
     return runs
 
 
