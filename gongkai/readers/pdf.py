@@ -21,7 +21,10 @@ line characters go in x order, whatever order they were drawn in.
 
 A ruled region is a table only if it has at least two columns: a framed one-column box is prose.
 A table cut by a page break may lack the ruling where it was cut; rulings that end in nothing are
-closed there (`_close_open_ends`).  Text outside tables is emitted one `Paragraph` per printed
+closed there (`_close_open_ends`).  A table printed with only some rulings (the rules between
+rows, a 三线表, the rules between columns, the outer frame) or none is found as a run of lines with
+column gaps, and its missing rulings are drawn where its text leaves room for them (`_mend_table`):
+the lattice then reads it like a ruled table, merged labels included.  Text outside tables is emitted one `Paragraph` per printed
 paragraph (lines joined where a sentence wraps), in top-to-bottom order together with the tables,
 so the mapper sees the title lines and each section heading before its table.  Tables that
 continue over a page break are emitted in order; the mapper stitches them.
@@ -1051,8 +1054,10 @@ def _mend_region(chars: list[dict], box: tuple[float, float, float, float], ruli
     if near:
         x0, x1 = min([x0] + [r["x0"] for r in near]), max([x1] + [r["x1"] for r in near])
         top, bottom = min([top] + [r["top"] for r in near]), max([bottom] + [r["bottom"] for r in near])
-    edges = merge_edges(_mend_table(chars, (x0, top, x1, bottom), near), _SNAP, _SNAP, _JOIN, _JOIN)
-    tables = _find_tables(edges)
+    mended = _mend_table(chars, (x0, top, x1, bottom), near)
+    if not mended:
+        return None
+    tables = _find_tables(merge_edges(mended, _SNAP, _SNAP, _JOIN, _JOIN))
     if not tables:
         return None
     return _build_table(max(tables, key=len), chars)
@@ -1069,9 +1074,10 @@ _Span = tuple[float, float, float, float]
 def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[float]) -> list[float]:
     """Where to cut one axis into cells: in each band of the other axis, the glyphs' intervals are
     merged into blocks (closer than _CELL_GAP) and each gap between two blocks needs a cut.  Narrow
-    gaps are placed first, and a gap already holding a cut (a ruling the table has, `seeds`, or one
-    placed for another band) needs none: the cut between two label columns is placed where one band
-    has text on both sides, not in the middle of a band where the left column is empty."""
+    gaps are placed first, and a gap already holding a cut placed for another band needs none: the
+    cut between two label columns is placed where one band has text on both sides, not in the
+    middle of a band where the left column is empty.  A ruling the table has (`seeds`) is the cut of
+    the gap it lies in or next to; seeds no gap needs are cuts too (between two blank columns)."""
     gaps: list[tuple[float, float]] = []
     for lo, hi in bands:
         spans = sorted((a0, a1) for a0, a1, b0, b1 in items if lo <= (b0 + b1) / 2 < hi)
@@ -1102,21 +1108,23 @@ def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[floa
     return cuts
 
 
-def _clear(items: list[_Span], lo: float, hi: float, at: float) -> bool:
-    """Whether a cut at `at` crosses no text of the band (lo, hi) of the other axis: the glyphs
-    overlapping the band, merged into blocks as in `_cuts` (a cut between two touching glyphs of one
-    word still crosses the word)."""
-    end = start = None
+def _text_blocks(items: list[_Span], lo: float, hi: float) -> list[tuple[float, float]]:
+    """The text of the band (lo, hi) of the other axis as intervals of the cut axis: the glyphs
+    overlapping the band, merged where closer than _CELL_GAP (a cut between two touching glyphs of
+    one word still crosses the word)."""
+    blocks: list[tuple[float, float]] = []
     for a0, a1, b0, b1 in sorted(item for item in items if item[2] < hi and item[3] > lo):
-        if end is not None and a0 - end > _CELL_GAP:
-            if start + 0.5 < at < end - 0.5:
-                return False
-            start = None
-        if start is None:
-            start, end = a0, a1
+        if blocks and a0 - blocks[-1][1] <= _CELL_GAP:
+            blocks[-1] = (blocks[-1][0], max(blocks[-1][1], a1))
         else:
-            end = max(end, a1)
-    return start is None or not start + 0.5 < at < end - 0.5
+            blocks.append((a0, a1))
+    return blocks
+
+
+def _clear(blocks: list[tuple[float, float]], at: float) -> bool:
+    """Whether a cut at `at` crosses none of the text `blocks` (`_text_blocks`)."""
+    i = bisect_right(blocks, (at, float("inf"))) - 1
+    return i < 0 or not blocks[i][0] + 0.5 < at < blocks[i][1] - 0.5
 
 
 def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulings: list[dict]) -> list[dict]:
@@ -1141,10 +1149,13 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
     bands = list(zip(text_rows, text_rows[1:])) + list(zip(rows, rows[1:]))
     columns = [x0] + _cuts(xs, bands, inner_v) + [x1]
     rows = [top] + _cuts(ys, list(zip(columns, columns[1:])), rows[1:-1]) + [bottom]
+    if len(rows) * len(columns) > _MAX_PAGE_CROSSINGS:
+        return []  # no report table is this dense: graph paper, a chart's labels
     mended = [_ruling("h", x0, x1, top), _ruling("h", x0, x1, bottom),
               _ruling("v", top, bottom, x0), _ruling("v", top, bottom, x1)]
     for lo, hi in zip(rows, rows[1:]):
-        mended += [_ruling("v", lo, hi, x) for x in columns[1:-1] if _clear(xs, lo, hi, x)]
+        blocks = _text_blocks(xs, lo, hi)
+        mended += [_ruling("v", lo, hi, x) for x in columns[1:-1] if _clear(blocks, x)]
     # Rows holding a figure alone in a cell: a label merged over rows stays among rows of its kind.
     cells: dict[tuple[int, int], list[dict]] = {}
     for c in chars:
@@ -1154,9 +1165,10 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
     figure_rows = {r for (r, _), cs in cells.items()
                    if all(c["text"] in _FIGURE_GLYPHS for c in cs) and any(c["text"].isdigit() for c in cs)}
     for lo, hi in zip(columns, columns[1:]):
-        merged = _merged_rows(chars, lo, hi, rows, columns, figure_rows)
+        blocks = _text_blocks(ys, lo, hi)
+        merged = _merged_rows(chars, lo, hi, rows, columns, figure_rows, blocks)
         mended += [_ruling("h", lo, hi, y) for i, y in enumerate(rows[1:-1], 1)
-                   if i not in merged and _clear(ys, lo, hi, y)]
+                   if i not in merged and _clear(blocks, y)]
     return mended
 
 
@@ -1165,7 +1177,7 @@ _FIGURE_GLYPHS = set("0123456789.,，%-—–－/ ")
 
 
 def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], columns: list[float],
-                 figure_rows: set[int]) -> set[int]:
+                 figure_rows: set[int], text: list[tuple[float, float]]) -> set[int]:
     """The row cuts (indices into `rows`) inside labels merged over rows, in the column (lo, hi).
     Without rulings a merged label shows only as text centred in its rows with nothing above and
     below it in its column: a label block (rows joined where its text crosses the cut between them)
@@ -1174,7 +1186,6 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
     of labels: a figure between two blank cells is one row, and so is the header of a column of
     figures above a blank."""
     inside = [c for c in chars if c["x0"] < hi and c["x1"] > lo]
-    ys = [(c["top"], c["bottom"], c["x0"], c["x1"]) for c in inside]
     n = len(rows) - 1
 
     def overlapping(top: float, bottom: float) -> list[int]:
@@ -1186,7 +1197,7 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
             in_row.setdefault(i, []).append(c)
     blocks: list[list[int]] = []
     for i in sorted(in_row):
-        if blocks and blocks[-1][-1] == i - 1 and not _clear(ys, lo, hi, rows[i]):
+        if blocks and blocks[-1][-1] == i - 1 and not _clear(text, rows[i]):
             blocks[-1].append(i)
         else:
             blocks.append([i])
