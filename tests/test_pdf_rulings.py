@@ -138,3 +138,47 @@ def test_chromium_printed_report_without_borders_parses_back_exactly(tmp_path):
                     f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
     report = parse_bytes(pdf.read_bytes(), "report.pdf")
     assert figure_differences(report, spec) == {}
+
+
+def _pdf(draw, pages: int) -> bytes:
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842), invariant=1)
+    for page in range(pages):
+        c.setFont("STSong-Light", 10)
+        draw(c, page)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_prose_at_the_top_of_a_page_after_a_table_stays_prose():
+    """After a page ending with a table, the next page's first lines are taken for the rest of the
+    table only if one of its first rows has a column gap: a heading and sentences are not, even
+    when a line further down has a wide gap (a date at the right)."""
+    def draw(c, page):
+        if page == 0:
+            rows = [("一、本年新收政府信息公开申请数量", "95"), ("二、上年结转政府信息公开申请数量", "3"),
+                    ("（七）总计", "98")]
+            for i, (label, value) in enumerate(rows):
+                c.drawString(72, 120 - 14 * i, label)
+                c.drawRightString(520, 120 - 14 * i, value)
+        else:
+            lines = ["五、存在的主要问题及改进情况", "一是主动公开的深度和广度还需拓展。", "二是政策解读形式较为单一。"]
+            for i, text in enumerate(lines):
+                c.drawString(72, 770 - 14 * i, text)
+            c.drawString(72, 770 - 14 * 3, "青岚市民政局")
+            c.drawRightString(520, 770 - 14 * 3, "2024年1月5日")
+
+    doc = read(_pdf(draw, 2))
+    assert isinstance(doc.blocks[0], Table)
+    assert [[c.text for c in row] for row in doc.blocks[0].rows] == [
+        ["一、本年新收政府信息公开申请数量", "95"], ["二、上年结转政府信息公开申请数量", "3"], ["(七)总计", "98"]]
+    assert doc.paragraphs == ["五、存在的主要问题及改进情况", "一是主动公开的深度和广度还需拓展。", "二是政策解读形式较为单一。",
+                              "青岚市民政局 2024年1月5日"]

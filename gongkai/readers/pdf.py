@@ -991,6 +991,9 @@ def _join_pages(blocks: list[Paragraph | Table], tail: tuple[_Line, bool] | None
 # Glyphs closer than this (points) on one axis are in one cell: the lines of a wrapped label, the
 # glyphs of a vertical label one under another.  Cell padding keeps neighbouring cells farther apart.
 _CELL_GAP = 3.0
+# At most this many lines of labels only (a block's title row, wrapped) belong to a table cut by a
+# page break, after its last row at the end of a page or before its first row at the top of the next.
+_CUT_LABEL_LINES = 2
 # A glyph's box may reach this far (points) over its cell's edge.
 _OVERREACH = 1.5
 # A table has at least this many lines with column gaps...
@@ -1017,8 +1020,9 @@ def _text_tables(lines: list[_Line], continued: bool = False) -> list[list[_Line
         nonlocal head
         # Lines of labels only after the last row are the table's only at the page's end (the
         # title row of a block the page break cut); elsewhere they are the text after the table.
-        while run and not page_end and not _gapped(run[-1]):
-            run.pop()
+        trailing = next((k for k, line in enumerate(reversed(run)) if _gapped(line)), len(run))
+        if not page_end or trailing > _CUT_LABEL_LINES:
+            del run[len(run) - trailing:]
         if sum(1 for line in run if _gapped(line)) >= (1 if head else _MIN_TABLE_LINES):
             runs.append(list(run))
         run.clear()
@@ -1028,6 +1032,9 @@ def _text_tables(lines: list[_Line], continued: bool = False) -> list[list[_Line
         if run and (line.top - max(r.bottom for r in run) > _TABLE_LINE_GAP * max(line.size, 1.0)
                     or round(line.size) != round(run[0].size)):
             close()
+        if head and len(run) >= _CUT_LABEL_LINES and not _gapped(line) and not any(_gapped(r) for r in run):
+            run.clear()  # prose at the top of the page, not the rest of a table
+            head = False
         if run or _gapped(line) or head:
             run.append(line)
     close(page_end=True)
