@@ -123,20 +123,37 @@ def test_fully_ruled_report_is_read_as_before():
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="没有找到 /usr/bin/chromium")
-@pytest.mark.xfail(strict=True, reason="not done: Chromium centres a label merged over columns inside the wide "
-                   "second label column, so （三）不予公开 is widened over the row above it as well")
-def test_chromium_printed_report_without_borders_parses_back_exactly(tmp_path):
-    """The HTML report printed by Chromium with `border:0` tables (a portal page whose tables have no
-    borders).  Known gap (issue 10, item 2): the merged outcome labels of 表三 are centred in rows of
-    equal height, and the reader widens them one row too far on both sides."""
-    spec = random_report(random.Random(1), "2021")
+def _chromium_pdf_without_borders(spec, tmp_path) -> bytes:
     html = render_html(spec).decode("utf-8").replace("</head>", "<style>table,td,th{border:0 !important}</style></head>")
     page, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
     page.write_text(html, encoding="utf-8")
     subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
-    report = parse_bytes(pdf.read_bytes(), "report.pdf")
+    return pdf.read_bytes()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="没有找到 /usr/bin/chromium")
+@pytest.mark.parametrize(("template", "seed"), [("2019", 1), ("2021", 2)])
+def test_chromium_printed_report_without_borders_parses_back_exactly(tmp_path, template, seed):
+    """The HTML report printed by Chromium with `border:0` tables (a portal page whose tables have no
+    borders): Chromium prints 三、本年度办理结果 across its wide column, in a row of its own that
+    shares no line with the labels of the next column, so the two columns are told apart over all
+    rows (`_split_columns`).  The agency is not compared (see tests/test_roundtrip.py)."""
+    spec = random_report(random.Random(seed), template)
+    report = parse_bytes(_chromium_pdf_without_borders(spec, tmp_path), "report.pdf")
+    assert figure_differences(report, spec) == {}
+    assert (report.year, report.template) == (spec.year, spec.template)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="没有找到 /usr/bin/chromium")
+@pytest.mark.xfail(strict=True, reason="not done: Chromium centres a label merged over columns inside the wide "
+                   "second label column, so （三）不予公开 is widened over the row above it as well")
+def test_chromium_printed_report_without_borders_known_gap(tmp_path):
+    """Known gap (issue 10, item 2): here （二）部分公开 (merged over two label columns) is centred
+    within the second one, so the row above （三）不予公开's rows looks empty in its column, and the
+    label, centred in rows of equal height, is widened one row too far on both sides."""
+    spec = random_report(random.Random(1), "2021")
+    report = parse_bytes(_chromium_pdf_without_borders(spec, tmp_path), "report.pdf")
     assert figure_differences(report, spec) == {}
 
 

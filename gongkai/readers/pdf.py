@@ -1134,6 +1134,30 @@ def _clear(blocks: list[tuple[float, float]], at: float) -> bool:
     return i < 0 or not blocks[i][0] + 0.5 < at < blocks[i][1] - 0.5
 
 
+def _split_columns(xs: list[_Span], bands: list[tuple[float, float]], columns: list[float]) -> list[float]:
+    """Columns that share no band are told apart too: a label printed down the middle of its
+    merged cell (Chromium centres 三、本年度办理结果 in its rows) may share no row with the labels of
+    the next column.  Within a column, the labels lying wholly inside it, over all bands, leaving an
+    empty gap between them are two columns (labels merged across the gap cross it and are left
+    out).  `xs` are the glyphs of labels: a figure centred under a header merged over two columns
+    may lie a point beyond their cut, beside a column of other figures."""
+    inside: dict[int, list[tuple[float, float]]] = {}
+    for lo, hi in bands:
+        for a0, a1 in _text_blocks(xs, lo, hi):
+            k = bisect_right(columns, (a0 + a1) / 2) - 1
+            if 0 <= k < len(columns) - 1 and columns[k] <= a0 and a1 <= columns[k + 1]:
+                inside.setdefault(k, []).append((a0, a1))
+    out = list(columns)
+    for spans in inside.values():
+        spans.sort()
+        end = spans[0][1]
+        for a0, a1 in spans[1:]:
+            if a0 - end > _CELL_GAP:
+                out.append((end + a0) / 2)
+            end = max(end, a1)
+    return sorted(out)
+
+
 def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulings: list[dict]) -> list[dict]:
     """The rulings of a table printed with some or none of them: its own rulings (within `box`),
     its frame, and a ruling wherever its text leaves a gap between cells.  Rows are first cut where
@@ -1155,6 +1179,7 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
     text_rows = [top] + _cuts(ys, [(x0, x1)], []) + [bottom]
     bands = list(zip(text_rows, text_rows[1:])) + list(zip(rows, rows[1:]))
     columns = [x0] + _cuts(xs, bands, inner_v) + [x1]
+    columns = _split_columns([x for x, c in zip(xs, chars) if c["text"] not in _FIGURE_GLYPHS], bands, columns)
     rows = [top] + _cuts(ys, list(zip(columns, columns[1:])), rows[1:-1]) + [bottom]
     if len(rows) * len(columns) > _MAX_PAGE_CROSSINGS:
         return []  # no report table is this dense: graph paper, a chart's labels
