@@ -1158,6 +1158,32 @@ def _split_columns(xs: list[_Span], bands: list[tuple[float, float]], columns: l
     return sorted(out)
 
 
+def _off_centre(xs: list[_Span], labels: list[bool], rows: list[float], columns: list[float],
+                size: float) -> dict[int, set[int]]:
+    """Rows of a column that a label of the next column reaches into though its glyphs stay out:
+    in a column whose labels are centred (their centres agree), a label centred off that centre
+    is merged with the neighbouring column it leans to (Chromium centres （二）部分公开, merged over
+    two label columns, inside the wider one).  Column → the rows it is so occupied in, which a label
+    merged over rows of that column must not take."""
+    found: dict[int, list[tuple[int, float]]] = {}
+    label_xs = [x for x, is_label in zip(xs, labels) if is_label]
+    for r, (lo, hi) in enumerate(zip(rows, rows[1:])):
+        for a0, a1 in _text_blocks(label_xs, lo, hi):
+            k = bisect_right(columns, (a0 + a1) / 2) - 1
+            if 0 <= k < len(columns) - 1 and columns[k] <= a0 and a1 <= columns[k + 1]:
+                found.setdefault(k, []).append((r, (a0 + a1) / 2))
+    spill: dict[int, set[int]] = {}
+    for k, placed in found.items():
+        centres = sorted(c for _, c in placed)
+        middle = centres[len(centres) // 2]
+        if sum(1 for c in centres if abs(c - middle) <= 0.25 * size) * 2 <= len(centres):
+            continue  # not a column of centred labels
+        for r, c in placed:
+            if abs(c - middle) > 1.5 * size:
+                spill.setdefault(k - 1 if c < middle else k + 1, set()).add(r)
+    return spill
+
+
 def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulings: list[dict]) -> list[dict]:
     """The rulings of a table printed with some or none of them: its own rulings (within `box`),
     its frame, and a ruling wherever its text leaves a gap between cells.  Rows are first cut where
@@ -1196,9 +1222,11 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
         cells.setdefault((r, k), []).append(c)
     figure_rows = {r for (r, _), cs in cells.items()
                    if all(c["text"] in _FIGURE_GLYPHS for c in cs) and any(c["text"].isdigit() for c in cs)}
-    for lo, hi in zip(columns, columns[1:]):
+    spill = _off_centre(xs, [c["text"] not in _FIGURE_GLYPHS for c in chars], rows, columns,
+                        max(c["size"] for c in chars))
+    for k, (lo, hi) in enumerate(zip(columns, columns[1:])):
         blocks = _text_blocks(ys, lo, hi)
-        merged = _merged_rows(chars, lo, hi, rows, columns, figure_rows, blocks)
+        merged = _merged_rows(chars, lo, hi, rows, columns, figure_rows, blocks, spill.get(k, set()))
         mended += [_ruling("h", lo, hi, y) for i, y in enumerate(rows[1:-1], 1)
                    if i not in merged and _clear(blocks, y)]
     return mended
@@ -1209,7 +1237,7 @@ _FIGURE_GLYPHS = set("0123456789.,，%-—–－/ ")
 
 
 def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], columns: list[float],
-                 figure_rows: set[int], text: list[tuple[float, float]]) -> set[int]:
+                 figure_rows: set[int], text: list[tuple[float, float]], taken: set[int] = frozenset()) -> set[int]:
     """The row cuts (indices into `rows`) inside labels merged over rows, in the column (lo, hi).
     Without rulings a merged label shows only as text centred in its rows with nothing above and
     below it in its column: a label block (rows joined where its text crosses the cut between them)
@@ -1267,7 +1295,7 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
             continue
         # Among rows of its kind: a header label over header rows, a row label over rows of figures.
         kind = bool(figure_rows.intersection(rows_of))
-        used = set(by_row) | claimed | {i for i in range(n) if (i in figure_rows) != kind}
+        used = set(by_row) | claimed | taken | {i for i in range(n) if (i in figure_rows) != kind}
         up = 0
         while first - up - 1 >= 0 and first - up - 1 not in used:
             up += 1
