@@ -659,7 +659,7 @@ def _close_open_ends(rulings: list[dict]) -> list[dict]:
                     at = min(g[0] for g in group) if end == "top" else max(g[0] for g in group)
                     left, right = min(g[1] for g in group), max(g[1] for g in group)
                     added.append({"x0": left, "x1": right, "top": at, "bottom": at, "width": right - left,
-                                  "height": 0.0, "orientation": "h", "object_type": "line"})
+                                  "height": 0.0, "orientation": "h", "object_type": "line", "closing": True})
                 group = []
             group.append((y, x))
     return rulings + added
@@ -935,10 +935,17 @@ def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float, con
     table_boxes = []
     if rulings:
         found = []
+        printed = [r for r in rulings if r["orientation"] == "h" and not r.get("closing")]
         for cells in _find_tables(rulings):
             bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
                     max(c[2] for c in cells), max(c[3] for c in cells))
-            found.append((bbox, _build_table(cells, chars, whole_rows=True), len(cells) > 1))
+            table = _build_table(cells, chars, whole_rows=True)
+            if table is not None and not any(bbox[1] - _SNAP <= h["top"] <= bbox[3] + _SNAP
+                                             and h["x0"] < bbox[2] and h["x1"] > bbox[0] for h in printed):
+                # Every row border of it was closed at a page break (`_close_open_ends`): a table
+                # ruled only between its columns, whose rows are read from its text.
+                table = None
+            found.append((bbox, table, len(cells) > 1))
         for bbox, table in _whole_rows(found):
             table_boxes.append(bbox)
             placed.append((bbox[1], table))
