@@ -45,6 +45,8 @@ def samples() -> dict[str, list[bytes]]:
     out["html gbk (rendered)"] = [render.render_html(s, encoding="gbk") for s in specs]
     out["docx (rendered)"] = [render.render_docx(s) for s in specs]
     out["pdf (rendered)"] = [render.render_pdf(s) for s in specs]
+    # Tables printed without rulings are read by mending the rulings from the text's gaps.
+    out["pdf without rulings (rendered)"] = [render.render_pdf(s, rulings="none") for s in specs]
     from gongkai.demo import msdoc
 
     out["doc (rendered)"] = [msdoc.render_doc(s) for s in specs]

@@ -541,10 +541,26 @@ def _pdf_setup(font_file: str | None = None) -> dict[str, object]:
     return _pdf_styles[key]
 
 
-def render_pdf(spec: ReportSpec, font_file: str | None = None) -> bytes:
-    """A PDF drawn with reportlab: paragraphs, and tables with full grid lines (merged cells as SPAN)
-    so that table finders such as pdfplumber see the same cells as in the Word original.
-    `font_file`: a TrueType CJK font to embed (see `_pdf_setup`)."""
+# How a PDF's tables are ruled: real reports print a full grid, only the rules between rows (and
+# above and below the table), only the outer frame, only the rules between columns, or none at all.
+PDF_RULINGS = {
+    "grid": lambda black: [("GRID", (0, 0), (-1, -1), 0.5, black)],
+    "horizontal": lambda black: [("LINEABOVE", (0, 0), (-1, -1), 0.5, black),
+                                 ("LINEBELOW", (0, -1), (-1, -1), 0.5, black)],
+    "vertical": lambda black: [("LINEBEFORE", (0, 0), (-1, -1), 0.5, black),
+                               ("LINEAFTER", (-1, 0), (-1, -1), 0.5, black)],
+    # 三线表: a rule above the table, one below its first row and one below the table.
+    "three_line": lambda black: [("LINEABOVE", (0, 0), (-1, 0), 1, black), ("LINEBELOW", (0, 0), (-1, 0), 0.5, black),
+                                 ("LINEBELOW", (0, -1), (-1, -1), 1, black)],
+    "outer": lambda black: [("BOX", (0, 0), (-1, -1), 0.5, black)],
+    "none": lambda black: [],
+}
+
+
+def render_pdf(spec: ReportSpec, rulings: str = "grid", font_file: str | None = None) -> bytes:
+    """A PDF drawn with reportlab: paragraphs, and tables (merged cells as SPAN) ruled as `rulings`
+    says (a key of PDF_RULINGS): the full grid by default, so that table finders such as pdfplumber
+    see the same cells as in the Word original. `font_file`: a TrueType CJK font to embed (see `_pdf_setup`)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -558,7 +574,7 @@ def render_pdf(spec: ReportSpec, font_file: str | None = None) -> bytes:
             data: list[list[object]] = [[""] * grid.ncols for _ in range(grid.nrows)]
             commands: list[tuple] = [
                 ("FONT", (0, 0), (-1, -1), styles["font"], 8),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                *PDF_RULINGS[rulings](colors.black),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),

@@ -21,7 +21,10 @@ line characters go in x order, whatever order they were drawn in.
 
 A ruled region is a table only if it has at least two columns: a framed one-column box is prose.
 A table cut by a page break may lack the ruling where it was cut; rulings that end in nothing are
-closed there (`_close_open_ends`).  Text outside tables is emitted one `Paragraph` per printed
+closed there (`_close_open_ends`).  A table printed with only some rulings (the rules between
+rows, a 三线表, the rules between columns, the outer frame) or none is found as a run of lines with
+column gaps, and its missing rulings are drawn where its text leaves room for them (`_mend_table`):
+the lattice then reads it like a ruled table, merged labels included.  Text outside tables is emitted one `Paragraph` per printed
 paragraph (lines joined where a sentence wraps), in top-to-bottom order together with the tables,
 so the mapper sees the title lines and each section heading before its table.  Tables that
 continue over a page break are emitted in order; the mapper stitches them.
@@ -102,7 +105,8 @@ def read(data: bytes) -> Document:
                     crossings_left -= crossings
                 else:
                     rulings = []
-                blocks = _page_blocks(chars, rulings, view.height)
+                continued = bool(doc.blocks) and isinstance(doc.blocks[-1], Table)
+                blocks = _page_blocks(chars, rulings, view.height, continued)
                 _join_pages(doc.blocks, tail, blocks)
                 tail = blocks.tail if blocks.blocks else tail
             finally:
@@ -658,7 +662,7 @@ def _close_open_ends(rulings: list[dict]) -> list[dict]:
                     at = min(g[0] for g in group) if end == "top" else max(g[0] for g in group)
                     left, right = min(g[1] for g in group), max(g[1] for g in group)
                     added.append({"x0": left, "x1": right, "top": at, "bottom": at, "width": right - left,
-                                  "height": 0.0, "orientation": "h", "object_type": "line"})
+                                  "height": 0.0, "orientation": "h", "object_type": "line", "closing": True})
                 group = []
             group.append((y, x))
     return rulings + added
@@ -685,6 +689,20 @@ def _boundaries(values: list[float]) -> list[float]:
     return out
 
 
+def _stacked_figures(chars: list[dict]) -> bool:
+    """Whether a cell's text is in several blocks one under another (farther apart than the lines
+    of one wrapped cell), one of them figures alone: the rows of a table ruled only between its
+    columns (or not between some rows), which the lattice took for one cell.  A wrapped label,
+    however widely its lines are spaced, has no line of figures alone."""
+    blocks: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: c["top"]):
+        if blocks and c["top"] - max(b["bottom"] for b in blocks[-1]) <= _CELL_GAP:
+            blocks[-1].append(c)
+        else:
+            blocks.append([c])
+    return len(blocks) >= 2 and any(all(c["text"] in _FIGURE_GLYPHS for c in b) for b in blocks)
+
+
 def _index(lines: list[float], v: float) -> int:
     i = bisect_left(lines, v - 0.5)
     return min(i, len(lines) - 1)
@@ -697,9 +715,11 @@ def _char_in(char: dict, bbox: tuple[float, float, float, float]) -> bool:
     return x0 <= h_mid < x1 and top <= v_mid < bottom
 
 
-def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dict]) -> Table | None:
+def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dict],
+                 whole_rows: bool = False) -> Table | None:
     """A `Table` of cells placed on the grid of all cell edges, each with its row/column span;
-    None when the ruled region has a single column (a framed paragraph, not a table)."""
+    None when the ruled region has a single column (a framed paragraph, not a table), and, with
+    `whole_rows`, when a cell holds figures of several rows (see `_stacked_figures`)."""
     xs = _boundaries([c[0] for c in cells] + [c[2] for c in cells])
     ys = _boundaries([c[1] for c in cells] + [c[3] for c in cells])
     if len(xs) < 3:
@@ -723,6 +743,8 @@ def _build_table(cells: list[tuple[float, float, float, float]], chars: list[dic
         n = owner.get((r, c))
         if n is not None and _char_in(char, cells[n]):
             dealt[n].append(char)
+    if whole_rows and any(_stacked_figures(d) for d in dealt):
+        return None
     placed: dict[int, list[tuple[int, Cell]]] = {}
     for n, (row, col, rowspan, colspan) in enumerate(grid_cells):
         text = clean_text("\n".join(line.text for line in _lines(dealt[n]))) if dealt[n] else ""
@@ -891,20 +913,53 @@ class _Page:
     tail: tuple[_Line, bool] | None = None
 
 
-def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float) -> _Page:
+def _whole_rows(found: list[tuple[tuple[float, float, float, float], Table | None, bool]]
+                ) -> list[tuple[tuple[float, float, float, float], Table]]:
+    """The page's ruled tables, less those whose rows the lattice could not tell apart (a table
+    ruled only between its columns: cells holding several rows, `_stacked_figures`).  Such a table's
+    rulings fall apart into pieces the lattice reads as tables of their own, so every table touching
+    it goes too; their text is then read as a table without (all) its rulings (`_text_tables`)."""
+    kept = [(bbox, table) for bbox, table, _ in found if table is not None]
+    dropped = [bbox for bbox, table, several in found if table is None and several]
+
+    def touch(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return a[0] <= b[2] + _SNAP and b[0] <= a[2] + _SNAP and a[1] <= b[3] + _SNAP and b[1] <= a[3] + _SNAP
+
+    while dropped:
+        bad = dropped.pop()
+        for bbox, table in [k for k in kept if touch(bad, k[0])]:
+            kept.remove((bbox, table))
+            dropped.append(bbox)
+    return kept
+
+
+def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float, continued: bool = False) -> _Page:
     placed: list[tuple[float, Paragraph | Table]] = []
     table_boxes = []
     if rulings:
+        found = []
+        printed = [r for r in rulings if r["orientation"] == "h" and not r.get("closing")]
         for cells in _find_tables(rulings):
-            table = _build_table(cells, chars)
-            if table is None:
-                continue
             bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
                     max(c[2] for c in cells), max(c[3] for c in cells))
+            table = _build_table(cells, chars, whole_rows=True)
+            if table is not None and not any(bbox[1] - _SNAP <= h["top"] <= bbox[3] + _SNAP
+                                             and h["x0"] < bbox[2] and h["x1"] > bbox[0] for h in printed):
+                # Every row border of it was closed at a page break (`_close_open_ends`): a table
+                # ruled only between its columns, whose rows are read from its text.
+                table = None
+            found.append((bbox, table, len(cells) > 1))
+        for bbox, table in _whole_rows(found):
             table_boxes.append(bbox)
             placed.append((bbox[1], table))
     prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
     lines = [line for line in _lines(prose) if not _is_page_number(line, page_height)]
+    for run in _text_tables(lines, continued):
+        found = _unruled_table(run, rulings)
+        if found is not None:
+            placed.append(found)
+            taken = {id(line) for line in run}
+            lines = [line for line in lines if id(line) not in taken]
     paragraphs = _join_wrapped(lines)
     kept = []
     for line in paragraphs.lines:
@@ -932,3 +987,348 @@ def _join_pages(blocks: list[Paragraph | Table], tail: tuple[_Line, bool] | None
             blocks[-1] = Paragraph(clean_text(joined))
             new = new[1:]
     blocks.extend(new)
+
+
+# --- tables printed without (all) their rulings ----------------------------------------------------
+
+# Real reports print tables with only the rules between rows, only the outer frame, only the rules
+# between columns, or none: the lattice above then finds no cells and the rows would be read as
+# prose, losing blank cells and merged labels.  A run of lines with column gaps is such a table; the
+# rulings it lacks are drawn where its text leaves room for them (`_mend_table`), and the lattice
+# reads it like any ruled table.  Only the geometry of the glyphs is used: the reader knows no
+# template.
+
+# Glyphs closer than this (points) on one axis are in one cell: the lines of a wrapped label, the
+# glyphs of a vertical label one under another.  Cell padding keeps neighbouring cells farther apart.
+_CELL_GAP = 3.0
+# At most this many lines of labels only (a block's title row, wrapped) belong to a table cut by a
+# page break, after its last row at the end of a page or before its first row at the top of the next.
+_CUT_LABEL_LINES = 2
+# A glyph's box may reach this far (points) over its cell's edge.
+_OVERREACH = 1.5
+# A table has at least this many lines with column gaps...
+_MIN_TABLE_LINES = 3
+# ...and its lines follow each other at most this many font sizes apart.
+_TABLE_LINE_GAP = 1.5
+
+
+def _text_tables(lines: list[_Line], continued: bool = False) -> list[list[_Line]]:
+    """Runs of lines that are the rows of a table without rulings: each run starts and ends with a
+    line whose glyphs leave a column gap (wider than _COLUMN_GAP font sizes), holds at least
+    _MIN_TABLE_LINES of them, and no two of its lines are farther apart than _TABLE_LINE_GAP font
+    sizes (the lines of one cell, a wrapped label, have no gaps but sit between rows that do).  A
+    table's cells are printed in one size: a line of another size (the next section's heading) ends
+    the run.  `continued`: the page before ended with a table."""
+    runs: list[list[_Line]] = []
+    run: list[_Line] = []
+    # The rest of a table cut by the page break may be a row or two, and start with a row of
+    # labels only (a block's title): at the top of a page after a table, the first lines are
+    # the table's if one of them has a column gap.
+    head = continued
+
+    def close(page_end: bool = False) -> None:
+        nonlocal head
+        # Lines of labels only after the last row are the table's only at the page's end (the
+        # title row of a block the page break cut); elsewhere they are the text after the table.
+        trailing = next((k for k, line in enumerate(reversed(run)) if _gapped(line)), len(run))
+        if not page_end or trailing > _CUT_LABEL_LINES:
+            del run[len(run) - trailing:]
+        if sum(1 for line in run if _gapped(line)) >= (1 if head else _MIN_TABLE_LINES):
+            runs.append(list(run))
+        run.clear()
+        head = False
+
+    for line in lines:
+        if run and (line.top - max(r.bottom for r in run) > _TABLE_LINE_GAP * max(line.size, 1.0)
+                    or round(line.size) != round(run[0].size)):
+            close()
+        if head and len(run) >= _CUT_LABEL_LINES and not _gapped(line) and not any(_gapped(r) for r in run):
+            run.clear()  # prose at the top of the page, not the rest of a table
+            head = False
+        if run or _gapped(line) or head:
+            run.append(line)
+    close(page_end=True)
+    return runs
+
+
+def _unruled_table(run: list[_Line], rulings: list[dict]) -> tuple[float, Table] | None:
+    """The table printed by a run of lines, with its missing rulings mended; None if it has one column."""
+    chars = [c for line in run for c in line.chars]
+    box = (min(line.x0 for line in run) - 1, min(line.top for line in run) - 1,
+           max(line.x1 for line in run) + 1, max(line.bottom for line in run) + 1)
+    table = _mend_region(chars, box, rulings)
+    return None if table is None else (box[1], table)
+
+
+def _mend_region(chars: list[dict], box: tuple[float, float, float, float], rulings: list[dict]) -> Table | None:
+    """The table of the text in `box`, read with the page's rulings near it and those it lacks
+    mended (`_mend_table`); None if it has a single column."""
+    x0, top, x1, bottom = box
+    size = max(c["size"] for c in chars)
+    # The table's own rulings lie within a cell's padding of its text: they set its frame.
+    near = [r for r in rulings
+            if r["x0"] < x1 + size and r["x1"] > x0 - size and r["top"] < bottom + size and r["bottom"] > top - size]
+    if near:
+        x0, x1 = min([x0] + [r["x0"] for r in near]), max([x1] + [r["x1"] for r in near])
+        top, bottom = min([top] + [r["top"] for r in near]), max([bottom] + [r["bottom"] for r in near])
+    mended = _mend_table(chars, (x0, top, x1, bottom), near)
+    if not mended:
+        return None
+    tables = _find_tables(merge_edges(mended, _SNAP, _SNAP, _JOIN, _JOIN))
+    if not tables:
+        return None
+    return _build_table(max(tables, key=len), chars)
+
+
+def _gapped(line: _Line) -> bool:
+    return line.widest_gap > _COLUMN_GAP * max(line.size, 1.0)
+
+
+# A glyph as an interval on the axis being cut and one on the other axis.
+_Span = tuple[float, float, float, float]
+
+
+def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[float]) -> list[float]:
+    """Where to cut one axis into cells: in each band of the other axis, the glyphs' intervals are
+    merged into blocks (closer than _CELL_GAP) and each gap between two blocks needs a cut.  Narrow
+    gaps are placed first, and a gap already holding a cut placed for another band needs none: the
+    cut between two label columns is placed where one band has text on both sides, not in the
+    middle of a band where the left column is empty.  A ruling the table has (`seeds`) is the cut of
+    the gap it lies in or next to; seeds no gap needs are cuts too (between two blank columns)."""
+    gaps: list[tuple[float, float]] = []
+    for lo, hi in bands:
+        spans = sorted((a0, a1) for a0, a1, b0, b1 in items if lo <= (b0 + b1) / 2 < hi)
+        end = None
+        for a0, a1 in spans:
+            if end is not None and a0 - end > _CELL_GAP:
+                gaps.append((end, a0))
+            end = a1 if end is None else max(end, a1)
+    cuts: list[float] = []
+    free = sorted(seeds)
+    for g0, g1 in sorted(gaps, key=lambda g: g[1] - g[0]):
+        i = bisect_left(cuts, g0)
+        if i < len(cuts) and cuts[i] <= g1:
+            continue
+        # A ruling the table has is this gap's cut, moved into the gap if a glyph's box reaches
+        # over it by a point or two (so that glyph stays on its own side).
+        near = [x for x in free if g0 - 2 * _OVERREACH <= x <= g1 + 2 * _OVERREACH]
+        if near:
+            free.remove(near[0])
+            cut = min(max(near[0], g0), g1)
+        else:
+            cut = (g0 + g1) / 2
+        cuts.insert(bisect_left(cuts, cut), cut)
+    for x in free:
+        i = bisect_left(cuts, x)
+        if all(abs(x - c) > 2 * _OVERREACH for c in cuts[max(0, i - 1):i + 1]):
+            cuts.insert(i, x)
+    return cuts
+
+
+def _text_blocks(items: list[_Span], lo: float, hi: float) -> list[tuple[float, float]]:
+    """The text of the band (lo, hi) of the other axis as intervals of the cut axis: the glyphs
+    overlapping the band, merged where closer than _CELL_GAP (a cut between two touching glyphs of
+    one word still crosses the word)."""
+    blocks: list[tuple[float, float]] = []
+    for a0, a1, b0, b1 in sorted(item for item in items if item[2] < hi and item[3] > lo):
+        if blocks and a0 - blocks[-1][1] <= _CELL_GAP:
+            blocks[-1] = (blocks[-1][0], max(blocks[-1][1], a1))
+        else:
+            blocks.append((a0, a1))
+    return blocks
+
+
+def _clear(blocks: list[tuple[float, float]], at: float) -> bool:
+    """Whether a cut at `at` crosses none of the text `blocks` (`_text_blocks`)."""
+    i = bisect_right(blocks, (at, float("inf"))) - 1
+    return i < 0 or not blocks[i][0] + 0.5 < at < blocks[i][1] - 0.5
+
+
+def _split_columns(xs: list[_Span], bands: list[tuple[float, float]], columns: list[float]) -> list[float]:
+    """Columns that share no band are told apart too: a label printed down the middle of its
+    merged cell (Chromium centres 三、本年度办理结果 in its rows) may share no row with the labels of
+    the next column.  Within a column, the labels lying wholly inside it, over all bands, leaving an
+    empty gap between them are two columns (labels merged across the gap cross it and are left
+    out).  `xs` are the glyphs of labels: a figure centred under a header merged over two columns
+    may lie a point beyond their cut, beside a column of other figures."""
+    inside: dict[int, list[tuple[float, float]]] = {}
+    for lo, hi in bands:
+        for a0, a1 in _text_blocks(xs, lo, hi):
+            k = bisect_right(columns, (a0 + a1) / 2) - 1
+            if 0 <= k < len(columns) - 1 and columns[k] <= a0 and a1 <= columns[k + 1]:
+                inside.setdefault(k, []).append((a0, a1))
+    out = list(columns)
+    for spans in inside.values():
+        spans.sort()
+        end = spans[0][1]
+        for a0, a1 in spans[1:]:
+            if a0 - end > _CELL_GAP:
+                out.append((end + a0) / 2)
+            end = max(end, a1)
+    return sorted(out)
+
+
+def _off_centre(xs: list[_Span], labels: list[bool], rows: list[float], columns: list[float],
+                size: float) -> dict[int, set[int]]:
+    """Rows of a column that a label of the next column reaches into though its glyphs stay out:
+    in a column whose labels are centred (their centres agree), a label centred off that centre
+    is merged with the neighbouring column it leans to (Chromium centres （二）部分公开, merged over
+    two label columns, inside the wider one).  Column → the rows it is so occupied in, which a label
+    merged over rows of that column must not take."""
+    found: dict[int, list[tuple[int, float]]] = {}
+    label_xs = [x for x, is_label in zip(xs, labels) if is_label]
+    for r, (lo, hi) in enumerate(zip(rows, rows[1:])):
+        for a0, a1 in _text_blocks(label_xs, lo, hi):
+            k = bisect_right(columns, (a0 + a1) / 2) - 1
+            if 0 <= k < len(columns) - 1 and columns[k] <= a0 and a1 <= columns[k + 1]:
+                found.setdefault(k, []).append((r, (a0 + a1) / 2))
+    spill: dict[int, set[int]] = {}
+    for k, placed in found.items():
+        centres = sorted(c for _, c in placed)
+        middle = centres[len(centres) // 2]
+        if sum(1 for c in centres if abs(c - middle) <= 0.25 * size) * 2 <= len(centres):
+            continue  # not a column of centred labels
+        for r, c in placed:
+            if abs(c - middle) > 1.5 * size:
+                spill.setdefault(k - 1 if c < middle else k + 1, set()).add(r)
+    return spill
+
+
+def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulings: list[dict]) -> list[dict]:
+    """The rulings of a table printed with some or none of them: its own rulings (within `box`),
+    its frame, and a ruling wherever its text leaves a gap between cells.  Rows are first cut where
+    a gap runs across the whole table, columns within those rows, then rows again within each
+    column (a label wrapped over two lines beside a one-line number is one row: the number crosses
+    the gap between the label's lines).  A cut is drawn only where no glyph crosses it, so a label
+    merged over columns or rows keeps its cell."""
+    x0, top, x1, bottom = box
+    xs = [(c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars]
+    ys = [(c["top"], c["bottom"], c["x0"], c["x1"]) for c in chars]
+    own_h = [r["top"] for r in rulings if r["orientation"] == "h" and top - 1 < r["top"] < bottom + 1]
+    own_v = [r["x0"] for r in rulings if r["orientation"] == "v" and x0 - 1 < r["x0"] < x1 + 1]
+    inner_h = [y for y in own_h if top + 1 < y < bottom - 1]
+    inner_v = [x for x in own_v if x0 + 1 < x < x1 - 1]
+    rows = [top] + _cuts(ys, [(x0, x1)], inner_h) + [bottom]
+    # Columns are also cut in the bands between gaps that run across the whole table, whatever
+    # rules the table has between its rows: a label printed down a narrow column may share no row
+    # with the labels of the next column, but it shares such a band with them.
+    text_rows = [top] + _cuts(ys, [(x0, x1)], []) + [bottom]
+    bands = list(zip(text_rows, text_rows[1:])) + list(zip(rows, rows[1:]))
+    columns = [x0] + _cuts(xs, bands, inner_v) + [x1]
+    columns = _split_columns([x for x, c in zip(xs, chars) if c["text"] not in _FIGURE_GLYPHS], bands, columns)
+    rows = [top] + _cuts(ys, list(zip(columns, columns[1:])), rows[1:-1]) + [bottom]
+    if len(rows) * len(columns) > _MAX_PAGE_CROSSINGS:
+        return []  # no report table is this dense: graph paper, a chart's labels
+    mended = [_ruling("h", x0, x1, top), _ruling("h", x0, x1, bottom),
+              _ruling("v", top, bottom, x0), _ruling("v", top, bottom, x1)]
+    for lo, hi in zip(rows, rows[1:]):
+        blocks = _text_blocks(xs, lo, hi)
+        mended += [_ruling("v", lo, hi, x) for x in columns[1:-1] if _clear(blocks, x)]
+    # Rows holding a figure alone in a cell: a label merged over rows stays among rows of its kind.
+    cells: dict[tuple[int, int], list[dict]] = {}
+    for c in chars:
+        r = bisect_right(rows, (c["top"] + c["bottom"]) / 2) - 1
+        k = bisect_right(columns, (c["x0"] + c["x1"]) / 2) - 1
+        cells.setdefault((r, k), []).append(c)
+    figure_rows = {r for (r, _), cs in cells.items()
+                   if all(c["text"] in _FIGURE_GLYPHS for c in cs) and any(c["text"].isdigit() for c in cs)}
+    spill = _off_centre(xs, [c["text"] not in _FIGURE_GLYPHS for c in chars], rows, columns,
+                        max(c["size"] for c in chars))
+    for k, (lo, hi) in enumerate(zip(columns, columns[1:])):
+        blocks = _text_blocks(ys, lo, hi)
+        merged = _merged_rows(chars, lo, hi, rows, columns, figure_rows, blocks, spill.get(k, set()))
+        mended += [_ruling("h", lo, hi, y) for i, y in enumerate(rows[1:-1], 1)
+                   if i not in merged and _clear(blocks, y)]
+    return mended
+
+
+# Glyphs of a figure: a block of only these is a value, which fills its own row.
+_FIGURE_GLYPHS = set("0123456789.,，%-—–－/ ")
+
+
+def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], columns: list[float],
+                 figure_rows: set[int], text: list[tuple[float, float]], taken: set[int] = frozenset()) -> set[int]:
+    """The row cuts (indices into `rows`) inside labels merged over rows, in the column (lo, hi).
+    Without rulings a merged label shows only as text centred in its rows with nothing above and
+    below it in its column: a label block (rows joined where its text crosses the cut between them)
+    is widened over the empty rows on both sides as far as it stays centred in them, and only over
+    rows of its kind (with figures or without: header rows).  Only in columns
+    of labels: a figure between two blank cells is one row, and so is the header of a column of
+    figures above a blank."""
+    inside = [c for c in chars if c["x0"] < hi and c["x1"] > lo]
+    n = len(rows) - 1
+
+    def overlapping(top: float, bottom: float) -> list[int]:
+        return [i for i in range(n) if rows[i] < bottom - 0.5 and rows[i + 1] > top + 0.5]
+
+    in_row: dict[int, list[dict]] = {}
+    for c in inside:
+        for i in overlapping(c["top"], c["bottom"]):
+            in_row.setdefault(i, []).append(c)
+    blocks: list[list[int]] = []
+    for i in sorted(in_row):
+        if blocks and blocks[-1][-1] == i - 1 and not _clear(text, rows[i]):
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    cut: set[int] = set()
+    claimed: set[int] = set()
+    for rows_of in blocks:
+        block = [c for i in rows_of for c in in_row[i]]
+        first, last = rows_of[0], rows_of[-1]
+        cut.update(range(first + 1, last + 1))
+        if all(c["text"] in _FIGURE_GLYPHS for c in block):
+            continue
+        top, bottom = min(c["top"] for c in block), max(c["bottom"] for c in block)
+        middle = (top + bottom) / 2
+        # A row is free for the label if nothing is printed in it in any column the label covers
+        # (a label spanning columns is merged over rows only where all its columns are empty).
+        # The label's whole width: its lines run on into the next column when it spans columns.
+        x0, x1 = min(c["x0"] for c in block), max(c["x1"] for c in block)
+        beside = sorted((c["x0"], c["x1"]) for c in chars if c["top"] < bottom and c["bottom"] > top)
+        for a0, a1 in beside:
+            if a0 <= x1 + _CELL_GAP and a1 > x1 and a0 < x1 + _CELL_GAP:
+                x1 = a1
+        for a0, a1 in sorted(beside, key=lambda a: -a[1]):
+            if a1 >= x0 - _CELL_GAP and a0 < x0:
+                x0 = a0
+        left = max((x for x in columns if x <= x0 + 0.5), default=columns[0])
+        right = min((x for x in columns if x >= x1 - 0.5), default=columns[-1])
+        by_row: dict[int, list[dict]] = {}
+        for c in chars:
+            if c["x0"] < right and c["x1"] > left:
+                for i in overlapping(c["top"], c["bottom"]):
+                    by_row.setdefault(i, []).append(c)
+        if any(all(c["text"] in _FIGURE_GLYPHS for c in row) for row in by_row.values()):
+            # A column of figures: its header is a label of one row, and the empty rows around it
+            # are blank cells, not part of it.
+            continue
+        # Among rows of its kind: a header label over header rows, a row label over rows of figures.
+        kind = bool(figure_rows.intersection(rows_of))
+        used = set(by_row) | claimed | taken | {i for i in range(n) if (i in figure_rows) != kind}
+        up = 0
+        while first - up - 1 >= 0 and first - up - 1 not in used:
+            up += 1
+        down = 0
+        while last + down + 1 < n and last + down + 1 not in used:
+            down += 1
+        size = max(c["size"] for c in chars)
+        best = None
+        for u in range(up + 1):
+            for d in range(down + 1):
+                if abs((rows[first - u] + rows[last + d + 1]) / 2 - middle) <= 0.6 * size:
+                    if best is None or u + d > best[0] + best[1]:
+                        best = (u, d)
+        if best and best != (0, 0):
+            u, d = best
+            claimed.update(range(first - u, last + d + 1))
+            cut.update(range(first - u + 1, last + d + 1))
+    return cut
+
+
+def _ruling(orientation: str, start: float, end: float, at: float) -> dict:
+    if orientation == "h":
+        return {"x0": start, "x1": end, "top": at, "bottom": at, "width": end - start, "height": 0.0,
+                "orientation": "h", "object_type": "line"}
+    return {"x0": at, "x1": at, "top": start, "bottom": end, "width": 0.0, "height": end - start,
+            "orientation": "v", "object_type": "line"}
