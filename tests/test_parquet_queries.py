@@ -64,8 +64,10 @@ def both(tmp_path_factory):
             FROM (SELECT DISTINCT agency, province, city, county, year, template, source_file, is_demo
                   FROM figures_long) r
             JOIN agencies a ON a.name = r.agency AND a.adcode = concat_ws('/', r.province, r.city, r.county);
+        -- the export carries no provenance of a figure (text or OCR): every figure reads as from text
         CREATE VIEW figures AS
-            SELECT r.report_id, f."table", f."row", f."column", f.value
+            SELECT r.report_id, f."table", f."row", f."column", f.value,
+                   NULL::VARCHAR AS source, NULL::DOUBLE AS confidence
             FROM figures_long f
             JOIN agencies a ON a.name = f.agency AND a.adcode = concat_ws('/', f.province, f.city, f.county)
             JOIN reports r ON r.agency_id = a.agency_id AND r.year = f.year;

@@ -192,7 +192,8 @@ def _walk(top: LexborNode, parts: list, line_end, on_table=None, on_raw_text=Non
             node = node.next
             continue
         if tag_id == _IMG_ID and on_image is not None:
-            append(line_end)
+            # a picture ends the line only where it is read as something (a table pasted as a picture):
+            # an icon between two words of a footer must not split their line
             on_image(node, parts)
             node = node.next
             continue
@@ -251,8 +252,11 @@ def _take_image(node: LexborNode, parts: list, base: Path | None) -> None:
         return
     from gongkai.readers import ocr
 
-    parts.extend(ocr.read_embedded(data))
-    parts.append(_LINE_END)
+    blocks = ocr.read_embedded(data)
+    if blocks:
+        parts.append(_LINE_END)
+        parts.extend(blocks)
+        parts.append(_LINE_END)
 
 
 def _paragraphs_and_tables(parts: list) -> list[Paragraph | Table]:
