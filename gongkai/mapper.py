@@ -63,7 +63,7 @@ class Mapped:
     # Rows of a table that print numbers under a label no template row matches, as printed ("■■ | 1 | 0"),
     # by table: what was seen, for the message of a row found missing in that table.
     unmatched: dict[str, list[str]] = field(default_factory=dict)
-    # Where each figure was read: key → (source, confidence), source "text" or "ocr" (the cell's own).
+    # Figures not read from a text layer: key → (source, confidence), source "ocr"; a key absent is "text".
     provenance: dict[str, tuple[str, float | None]] = field(default_factory=dict)
     # OCR'd figures the recogniser found another likely reading of: key → those readings (cell text).
     alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -224,12 +224,17 @@ class _Mapper:
             return  # a repeated row (a header repeated after a page break is skipped earlier)
         self.seen_rows[(table, row)] = 1
         self.out.tables_found.add(table)
+        figures = self.out.figures
         for i, (col, val) in enumerate(zip(columns, values)):
-            self.out.figures[f"{table}/{row}/{col}"] = val
-            if cells is not None and i < len(cells):
-                self.out.provenance[f"{table}/{row}/{col}"] = (cells[i].source, cells[i].confidence)
-                if cells[i].alternatives:
-                    self.out.alternatives[f"{table}/{row}/{col}"] = cells[i].alternatives
+            key = f"{table}/{row}/{col}"
+            figures[key] = val
+            # only what did not come from a text layer is recorded (a figure without an entry is `text`):
+            # every report has 200 figures, and nearly all of them are text
+            if cells is not None and i < len(cells) and cells[i].source != "text":
+                cell = cells[i]
+                self.out.provenance[key] = (cell.source, cell.confidence)
+                if cell.alternatives:
+                    self.out.alternatives[key] = cell.alternatives
 
     def put_fitted(self, table: str, key: str, columns: tuple[str, ...], row: _Row) -> None:
         """Store a row's values under `columns`, or say the row could not be read."""
