@@ -1352,6 +1352,7 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
             blocks.append([i])
     cut: set[int] = set()
     claimed: set[int] = set()
+    labels: list[tuple[int, int, float, set[int]]] = []
     for rows_of in blocks:
         block = [c for i in rows_of for c in in_row[i]]
         first, last = rows_of[0], rows_of[-1]
@@ -1384,14 +1385,26 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
             continue
         # Among rows of its kind: a header label over header rows, a row label over rows of figures.
         kind = bool(figure_rows.intersection(rows_of))
-        used = set(by_row) | claimed | taken | {i for i in range(n) if (i in figure_rows) != kind}
+        used = set(by_row) | taken | {i for i in range(n) if (i in figure_rows) != kind}
+        labels.append((first, last, middle, used))
+
+    def free(first: int, last: int, used: set[int]) -> tuple[int, int]:
         up = 0
         while first - up - 1 >= 0 and first - up - 1 not in used:
             up += 1
         down = 0
         while last + down + 1 < n and last + down + 1 not in used:
             down += 1
-        size = max(c["size"] for c in chars)
+        return up, down
+
+    # Labels one above the other in a column compete for the empty rows between them, and more
+    # than one way of sharing them out may leave each label centred (the rows of a table continued
+    # from the page before have their label there).  The label with the fewest empty rows around
+    # it has the fewest ways to be centred: it is placed first, the others in the rows it leaves.
+    labels.sort(key=lambda label: sum(free(*label[:2], label[3])))
+    size = max(c["size"] for c in chars)
+    for first, last, middle, used in labels:
+        up, down = free(first, last, used | claimed)
         best = None
         for u in range(up + 1):
             for d in range(down + 1):
