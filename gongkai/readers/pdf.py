@@ -1397,20 +1397,33 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
             down += 1
         return up, down
 
-    # Labels one above the other in a column compete for the empty rows between them, and more
-    # than one way of sharing them out may leave each label centred (the rows of a table continued
-    # from the page before have their label there).  The label with the fewest empty rows around
-    # it has the fewest ways to be centred: it is placed first, the others in the rows it leaves.
-    labels.sort(key=lambda label: sum(free(*label[:2], label[3])))
     size = max(c["size"] for c in chars)
+
+    def centred(first: int, last: int, middle: float, used: set[int]) -> list[tuple[int, int]]:
+        """The ways (rows taken above, below) the label can be widened over free rows and stay centred."""
+        up, down = free(first, last, used)
+        return [(u, d) for u in range(up + 1) for d in range(down + 1)
+                if abs((rows[first - u] + rows[last + d + 1]) / 2 - middle) <= 0.6 * size]
+
+    def off_centre(first: int, last: int, middle: float, u: int, d: int) -> float:
+        return abs((rows[first - u] + rows[last + d + 1]) / 2 - middle)
+
+    def order(label: tuple[int, int, float, set[int]]) -> tuple[int, int, float]:
+        ways = [w for w in centred(*label) if w != (0, 0)]
+        widest = max(ways, key=sum, default=(0, 0))
+        return len(ways), sum(free(*label[:2], label[3])), off_centre(*label[:3], *widest)
+
+    # Labels one above the other in a column compete for the empty rows between them, and more
+    # than one way of sharing them out may leave a label centred (the rows of a table continued
+    # from the page before have their label there).  The label with the fewest ways to be widened
+    # and stay centred is placed first, then the one with the fewest empty rows around it, then
+    # the one its widest way centres best; the others take the rows it leaves.
+    labels.sort(key=order)
     for first, last, middle, used in labels:
-        up, down = free(first, last, used | claimed)
         best = None
-        for u in range(up + 1):
-            for d in range(down + 1):
-                if abs((rows[first - u] + rows[last + d + 1]) / 2 - middle) <= 0.6 * size:
-                    if best is None or u + d > best[0] + best[1]:
-                        best = (u, d)
+        for u, d in centred(first, last, middle, used | claimed):
+            if best is None or u + d > best[0] + best[1]:
+                best = (u, d)
         if best and best != (0, 0):
             u, d = best
             claimed.update(range(first - u, last + d + 1))
