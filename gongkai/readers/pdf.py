@@ -1299,10 +1299,12 @@ def _leading(chars: list[dict]) -> float:
     leaves above and below it depends on the font: Chromium printing with real CJK fonts (1 em
     high boxes on 1.5 em lines) leaves half an em between the lines of a wrapped label, where the
     substitute glyphs of a machine without those fonts leave none.  Two rows are farther apart
-    than two lines of one cell by their cells' padding, so the nearest two figures one above the
-    other (each a row of its own: figures do not wrap) measure the rows' gap, and lines of a cell
-    are those closer than that by more than _CELL_GAP.  Bounded by 0.75 em: a table whose every
-    row holds a wrapped label has its figures a line farther apart than its rows' text."""
+    than two lines of one cell by their cells' padding.  The nearest two figures one above the
+    other (each a row of its own: figures do not wrap) give the rows' pitch, baseline to
+    baseline, which is the layout's whatever the font; less the height of the labels' glyph boxes
+    it is the gap between two rows' labels, and lines of a cell are those closer than that by more
+    than _CELL_GAP.  Bounded by 0.75 em: a table whose every row holds a wrapped label has its
+    figures a line farther apart than its rows' text."""
     words: list[list[dict]] = []
     for c in sorted(chars, key=lambda c: (round(c["baseline"], 1), c["x0"])):
         last = words[-1][-1] if words else None
@@ -1311,14 +1313,16 @@ def _leading(chars: list[dict]) -> float:
             words[-1].append(c)
         else:
             words.append([c])
-    figures = [(min(c["x0"] for c in w), max(c["x1"] for c in w), min(c["top"] for c in w), max(c["bottom"] for c in w))
-               for w in words if all(c["text"] in _FIGURE_GLYPHS for c in w) and any(c["text"].isdigit() for c in w)]
-    gaps = [b[2] - a[3] for a in figures for b in figures
-            if b[2] > a[3] and a[0] < b[1] and b[0] < a[1]]
-    if not gaps:
-        return _CELL_GAP
     size = max(c["size"] for c in chars)
-    return max(_CELL_GAP, min(min(gaps) - _CELL_GAP, 0.75 * size))
+    figures = [(min(c["x0"] for c in w), max(c["x1"] for c in w), w[0]["baseline"])
+               for w in words if all(c["text"] in _FIGURE_GLYPHS for c in w) and any(c["text"].isdigit() for c in w)]
+    pitches = [b[2] - a[2] for a in figures for b in figures
+               if b[2] - a[2] > 0.5 * size and a[0] < b[1] and b[0] < a[1]]
+    heights = sorted(c["bottom"] - c["top"] for c in chars if c["text"] not in _FIGURE_GLYPHS)
+    if not pitches or not heights:
+        return _CELL_GAP
+    row_gap = min(pitches) - heights[len(heights) // 2]
+    return max(_CELL_GAP, min(row_gap - _CELL_GAP, 0.75 * size))
 
 
 # Glyphs of a figure: a block of only these is a value, which fills its own row.
