@@ -1301,9 +1301,9 @@ def _leading(chars: list[dict]) -> float:
     substitute glyphs of a machine without those fonts leave none.  Two rows are farther apart
     than two lines of one cell by their cells' padding.  The nearest two figures one above the
     other (each a row of its own: figures do not wrap) give the rows' pitch, baseline to
-    baseline, which is the layout's whatever the font; less the height of the labels' glyph boxes
-    it is the gap between two rows' labels, and lines of a cell are those closer than that by more
-    than _CELL_GAP.  Bounded by 0.75 em: a table whose every row holds a wrapped label has its
+    baseline, which is the layout's whatever the font; less the height of the glyph boxes it is
+    the gap between two rows' text, and lines of a cell are those closer than that by more than
+    _CELL_GAP.  Bounded by 0.75 em: a table whose every row holds a wrapped label has its
     figures a line farther apart than its rows' text."""
     words: list[list[dict]] = []
     for c in sorted(chars, key=lambda c: (round(c["baseline"], 1), c["x0"])):
@@ -1316,12 +1316,19 @@ def _leading(chars: list[dict]) -> float:
     size = max(c["size"] for c in chars)
     figures = [(min(c["x0"] for c in w), max(c["x1"] for c in w), w[0]["baseline"])
                for w in words if all(c["text"] in _FIGURE_GLYPHS for c in w) and any(c["text"].isdigit() for c in w)]
-    pitches = [b[2] - a[2] for a in figures for b in figures
-               if b[2] - a[2] > 0.5 * size and a[0] < b[1] and b[0] < a[1]]
-    heights = sorted(c["bottom"] - c["top"] for c in chars if c["text"] not in _FIGURE_GLYPHS)
-    if not pitches or not heights:
+    steps = {(round(a[2]), round(b[2])) for a in figures for b in figures
+             if b[2] - a[2] > 0.5 * size and a[0] < b[1] and b[0] < a[1]}
+    # The pitch of rows only where two pairs of rows show it: figures one above the other with
+    # header rows between them (表二's blocks) are farther apart than any two rows.
+    nearest = sorted(b - a for a, b in steps)
+    pitches = nearest[:1] if len(nearest) >= 2 and nearest[1] - nearest[0] <= 1 else []
+    # Labels and figures may be drawn from fonts of different heights (Latin digits beside CJK
+    # substitutes): the taller of the two sets the gap left between two rows.
+    labels = sorted(c["bottom"] - c["top"] for c in chars if c["text"] not in _FIGURE_GLYPHS)
+    digits = sorted(c["bottom"] - c["top"] for c in chars if c["text"].isdigit())
+    if not pitches or not labels:
         return _CELL_GAP
-    row_gap = min(pitches) - heights[len(heights) // 2]
+    row_gap = min(pitches) - max(labels[len(labels) // 2], digits[len(digits) // 2])
     return max(_CELL_GAP, min(row_gap - _CELL_GAP, 0.75 * size))
 
 
