@@ -24,7 +24,9 @@ A table cut by a page break may lack the ruling where it was cut; rulings that e
 closed there (`_close_open_ends`).  A table printed with only some rulings (the rules between
 rows, a 三线表, the rules between columns, the outer frame) or none is found as a run of lines with
 column gaps, and its missing rulings are drawn where its text leaves room for them (`_mend_table`):
-the lattice then reads it like a ruled table, merged labels included.  Text outside tables is emitted one `Paragraph` per printed
+the lattice then reads it like a ruled table, merged labels included.  What is one cell and what is
+two rows is measured on the table itself (`_leading`), not on the fonts that drew it; a table head
+left alone at the foot of a page is read with the rows on the next (`_cut_head`).  Text outside tables is emitted one `Paragraph` per printed
 paragraph (lines joined where a sentence wraps), in top-to-bottom order together with the tables,
 so the mapper sees the title lines and each section heading before its table.  Tables that
 continue over a page break are emitted in order; the mapper stitches them.
