@@ -1421,17 +1421,18 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
     def off_centre(first: int, last: int, middle: float, u: int, d: int) -> float:
         return abs((rows[first - u] + rows[last + d + 1]) / 2 - middle)
 
-    def order(label: tuple[int, int, float, set[int]]) -> tuple[int, int, bool]:
+    def order(label: tuple[int, int, float, set[int]]) -> tuple[int, int, bool, bool]:
         ways = [w for w in centred(*label) if w != (0, 0)]
         widest = max(ways, key=sum, default=(0, 0))
-        return len(ways), sum(free(*label[:2], label[3])), off_centre(*label[:3], *widest) > _OVERREACH
+        return (len(ways), sum(free(*label[:2], label[3])), off_centre(*label[:3], 0, 0) <= _OVERREACH,
+                off_centre(*label[:3], *widest) > _OVERREACH)
 
     # Labels one above the other in a column compete for the empty rows between them, and more
     # than one way of sharing them out may leave a label centred (the rows of a table continued
     # from the page before have their label there).  The label with the fewest ways to be widened
     # and stay centred is placed first, then the one with the fewest empty rows around it, then
-    # one its widest way centres to within a glyph's overreach; the others take the rows it
-    # leaves.  Labels alike in all three go top to bottom.
+    # one not yet centred in its own rows, then one its widest way centres to within a glyph's
+    # overreach; the others take the rows it leaves.  Labels alike in all these go top to bottom.
     labels.sort(key=order)
     for first, last, middle, used in labels:
         best = None
