@@ -24,7 +24,9 @@ A table cut by a page break may lack the ruling where it was cut; rulings that e
 closed there (`_close_open_ends`).  A table printed with only some rulings (the rules between
 rows, a 三线表, the rules between columns, the outer frame) or none is found as a run of lines with
 column gaps, and its missing rulings are drawn where its text leaves room for them (`_mend_table`):
-the lattice then reads it like a ruled table, merged labels included.  Text outside tables is emitted one `Paragraph` per printed
+the lattice then reads it like a ruled table, merged labels included.  What is one cell and what is
+two rows is measured on the table itself (`_leading`), not on the fonts that drew it; a table head
+left alone at the foot of a page is read with the rows on the next (`_cut_head`).  Text outside tables is emitted one `Paragraph` per printed
 paragraph (lines joined where a sentence wraps), in top-to-bottom order together with the tables,
 so the mapper sees the title lines and each section heading before its table.  Tables that
 continue over a page break are emitted in order; the mapper stitches them.
@@ -85,6 +87,7 @@ def read(data: bytes) -> Document:
         text_chars = 0
         crossings_left = _MAX_FILE_CROSSINGS
         tail = None  # the last paragraph so far, for a sentence running on over a page break
+        carried: list[_Line] = []  # the head of a table cut by the page break (`_cut_head`)
         for index in range(len(pdf)):
             try:
                 page = pdf[index]
@@ -106,7 +109,8 @@ def read(data: bytes) -> Document:
                 else:
                     rulings = []
                 continued = bool(doc.blocks) and isinstance(doc.blocks[-1], Table)
-                blocks = _page_blocks(chars, rulings, view.height, continued)
+                blocks = _page_blocks(chars, rulings, view.height, continued, carried, index == len(pdf) - 1)
+                carried = blocks.carry
                 _join_pages(doc.blocks, tail, blocks)
                 tail = blocks.tail if blocks.blocks else tail
             finally:
@@ -911,6 +915,8 @@ class _Page:
     head: tuple[_Line, float] | None = None
     # The page's last block, if prose: its last paragraph and whether its last line is full.
     tail: tuple[_Line, bool] | None = None
+    # The lines ending the page that are the head of a table continued on the next (`_cut_head`).
+    carry: list[_Line] = field(default_factory=list)
 
 
 def _whole_rows(found: list[tuple[tuple[float, float, float, float], Table | None, bool]]
@@ -933,7 +939,8 @@ def _whole_rows(found: list[tuple[tuple[float, float, float, float], Table | Non
     return kept
 
 
-def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float, continued: bool = False) -> _Page:
+def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float, continued: bool = False,
+                 carried: list[_Line] = (), last: bool = True) -> _Page:
     placed: list[tuple[float, Paragraph | Table]] = []
     table_boxes = []
     if rulings:
@@ -954,12 +961,17 @@ def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float, con
             placed.append((bbox[1], table))
     prose = [c for c in chars if not any(_char_in(c, box) for box in table_boxes)]
     lines = [line for line in _lines(prose) if not _is_page_number(line, page_height)]
+    lines = _place_carried(carried, lines)
+    all_lines = list(lines)
     for run in _text_tables(lines, continued):
         found = _unruled_table(run, rulings)
         if found is not None:
             placed.append(found)
             taken = {id(line) for line in run}
             lines = [line for line in lines if id(line) not in taken]
+    carry = [] if last else _cut_head(all_lines, lines, placed)
+    if carry:
+        lines = lines[:len(lines) - len(carry)]
     paragraphs = _join_wrapped(lines)
     kept = []
     for line in paragraphs.lines:
@@ -968,7 +980,9 @@ def _page_blocks(chars: list[dict], rulings: list[dict], page_height: float, con
             placed.append((line.top, Paragraph(text)))
             kept.append(line)
     placed.sort(key=lambda item: item[0])
-    page = _Page([block for _, block in placed])
+    page = _Page([block for _, block in placed], carry=carry)
+    if not page.blocks:
+        return page
     if kept and isinstance(page.blocks[0], Paragraph) and placed[0][0] == kept[0].top:
         page.head = (kept[0], paragraphs.left[round(kept[0].size)])
     if kept and isinstance(page.blocks[-1], Paragraph) and placed[-1][0] == kept[-1].top:
@@ -1051,6 +1065,43 @@ def _text_tables(lines: list[_Line], continued: bool = False) -> list[list[_Line
     return runs
 
 
+def _cut_head(lines: list[_Line], left: list[_Line], placed: list) -> list[_Line]:
+    """The lines ending the page that are the head of a table the page break cut: fewer than
+    _MIN_TABLE_LINES lines with column gaps, one right under the other, left over at the foot of
+    the page (no table read below them).  Chromium printed 表二's column header as the page's last
+    line, its rows on the next page: read alone the header is prose, and the rows lose the columns
+    it names.  They are read with the next page's lines (`_place_carried`)."""
+    if not left or left[-1] is not lines[-1] or any(top > left[-1].top for top, _ in placed):
+        return []
+    carry = [left[-1]]
+    for line in reversed(left[:-1]):
+        below = carry[0]
+        if (len(carry) + 1 >= _MIN_TABLE_LINES or not _gapped(line) or round(line.size) != round(below.size)
+                or below.top - line.bottom > _TABLE_LINE_GAP * max(line.size, 1.0)):
+            break
+        carry.insert(0, line)
+    return carry if all(_gapped(line) for line in carry) else []
+
+
+def _place_carried(carried: list[_Line], lines: list[_Line]) -> list[_Line]:
+    """The head of a table cut at the foot of the previous page (`_cut_head`) put right above this
+    page's first line, as far above it as its lines are apart (a row's height when it is one
+    line), so that it is read with the table's rows on this page, or as prose before them."""
+    if not carried:
+        return lines
+    size = max(max(line.size for line in carried), 1.0)
+    pitch = [b.top - a.bottom for a, b in zip(carried, carried[1:])]
+    gap = min(pitch) if pitch else size
+    first = lines[0].top if lines else gap + (carried[-1].bottom - carried[0].top)
+    dy = first - gap - carried[-1].bottom
+    moved = []
+    for line in carried:
+        chars = [dict(c, top=c["top"] + dy, bottom=c["bottom"] + dy, baseline=c["baseline"] + dy) for c in line.chars]
+        moved.append(_Line(chars, line.text, line.x0, line.x1, line.top + dy, line.bottom + dy, line.size,
+                           line.widest_gap))
+    return moved + lines
+
+
 def _unruled_table(run: list[_Line], rulings: list[dict]) -> tuple[float, Table] | None:
     """The table printed by a run of lines, with its missing rulings mended; None if it has one column."""
     chars = [c for line in run for c in line.chars]
@@ -1088,7 +1139,8 @@ def _gapped(line: _Line) -> bool:
 _Span = tuple[float, float, float, float]
 
 
-def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[float]) -> list[float]:
+def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[float],
+          cell_gap: float = _CELL_GAP) -> list[float]:
     """Where to cut one axis into cells: in each band of the other axis, the glyphs' intervals are
     merged into blocks (closer than _CELL_GAP) and each gap between two blocks needs a cut.  Narrow
     gaps are placed first, and a gap already holding a cut placed for another band needs none: the
@@ -1100,7 +1152,7 @@ def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[floa
         spans = sorted((a0, a1) for a0, a1, b0, b1 in items if lo <= (b0 + b1) / 2 < hi)
         end = None
         for a0, a1 in spans:
-            if end is not None and a0 - end > _CELL_GAP:
+            if end is not None and a0 - end > cell_gap:
                 gaps.append((end, a0))
             end = a1 if end is None else max(end, a1)
     cuts: list[float] = []
@@ -1125,13 +1177,13 @@ def _cuts(items: list[_Span], bands: list[tuple[float, float]], seeds: list[floa
     return cuts
 
 
-def _text_blocks(items: list[_Span], lo: float, hi: float) -> list[tuple[float, float]]:
+def _text_blocks(items: list[_Span], lo: float, hi: float, cell_gap: float = _CELL_GAP) -> list[tuple[float, float]]:
     """The text of the band (lo, hi) of the other axis as intervals of the cut axis: the glyphs
     overlapping the band, merged where closer than _CELL_GAP (a cut between two touching glyphs of
     one word still crosses the word)."""
     blocks: list[tuple[float, float]] = []
     for a0, a1, b0, b1 in sorted(item for item in items if item[2] < hi and item[3] > lo):
-        if blocks and a0 - blocks[-1][1] <= _CELL_GAP:
+        if blocks and a0 - blocks[-1][1] <= cell_gap:
             blocks[-1] = (blocks[-1][0], max(blocks[-1][1], a1))
         else:
             blocks.append((a0, a1))
@@ -1208,15 +1260,16 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
     own_v = [r["x0"] for r in rulings if r["orientation"] == "v" and x0 - 1 < r["x0"] < x1 + 1]
     inner_h = [y for y in own_h if top + 1 < y < bottom - 1]
     inner_v = [x for x in own_v if x0 + 1 < x < x1 - 1]
-    rows = [top] + _cuts(ys, [(x0, x1)], inner_h) + [bottom]
+    leading = _leading(chars)
+    rows = [top] + _cuts(ys, [(x0, x1)], inner_h, leading) + [bottom]
     # Columns are also cut in the bands between gaps that run across the whole table, whatever
     # rules the table has between its rows: a label printed down a narrow column may share no row
     # with the labels of the next column, but it shares such a band with them.
-    text_rows = [top] + _cuts(ys, [(x0, x1)], []) + [bottom]
+    text_rows = [top] + _cuts(ys, [(x0, x1)], [], leading) + [bottom]
     bands = list(zip(text_rows, text_rows[1:])) + list(zip(rows, rows[1:]))
     columns = [x0] + _cuts(xs, bands, inner_v) + [x1]
     columns = _split_columns([x for x, c in zip(xs, chars) if c["text"] not in _FIGURE_GLYPHS], bands, columns)
-    rows = [top] + _cuts(ys, list(zip(columns, columns[1:])), rows[1:-1]) + [bottom]
+    rows = [top] + _cuts(ys, list(zip(columns, columns[1:])), rows[1:-1], leading) + [bottom]
     if len(rows) * len(columns) > _MAX_PAGE_CROSSINGS:
         return []  # no report table is this dense: graph paper, a chart's labels
     mended = [_ruling("h", x0, x1, top), _ruling("h", x0, x1, bottom),
@@ -1235,11 +1288,50 @@ def _mend_table(chars: list[dict], box: tuple[float, float, float, float], rulin
     spill = _off_centre(xs, [c["text"] not in _FIGURE_GLYPHS for c in chars], rows, columns,
                         max(c["size"] for c in chars))
     for k, (lo, hi) in enumerate(zip(columns, columns[1:])):
-        blocks = _text_blocks(ys, lo, hi)
+        blocks = _text_blocks(ys, lo, hi, leading)
         merged = _merged_rows(chars, lo, hi, rows, columns, figure_rows, blocks, spill.get(k, set()))
         mended += [_ruling("h", lo, hi, y) for i, y in enumerate(rows[1:-1], 1)
                    if i not in merged and _clear(blocks, y)]
     return mended
+
+
+def _leading(chars: list[dict]) -> float:
+    """How far apart (points) the lines of one cell may be: _CELL_GAP, or more where the table's
+    rows are farther apart.  A glyph's box spans its font's ascent to descent, and the room a line
+    leaves above and below it depends on the font: Chromium printing with real CJK fonts (1 em
+    high boxes on 1.5 em lines) leaves half an em between the lines of a wrapped label, where the
+    substitute glyphs of a machine without those fonts leave none.  Two rows are farther apart
+    than two lines of one cell by their cells' padding.  The nearest two figures one above the
+    other (each a row of its own: figures do not wrap) give the rows' pitch, baseline to
+    baseline, which is the layout's whatever the font; less the height of the glyph boxes it is
+    the gap between two rows' text, and lines of a cell are those closer than that by more than
+    _CELL_GAP.  Bounded by 0.75 em: a table whose every row holds a wrapped label has its
+    figures a line farther apart than its rows' text."""
+    words: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: (round(c["baseline"], 1), c["x0"])):
+        last = words[-1][-1] if words else None
+        if (last is not None and abs(last["baseline"] - c["baseline"]) < 0.5
+                and c["x0"] - last["x1"] <= _CELL_GAP):
+            words[-1].append(c)
+        else:
+            words.append([c])
+    size = max(c["size"] for c in chars)
+    figures = [(min(c["x0"] for c in w), max(c["x1"] for c in w), w[0]["baseline"])
+               for w in words if all(c["text"] in _FIGURE_GLYPHS for c in w) and any(c["text"].isdigit() for c in w)]
+    steps = {(round(a[2]), round(b[2])) for a in figures for b in figures
+             if b[2] - a[2] > 0.5 * size and a[0] < b[1] and b[0] < a[1]}
+    # The pitch of rows only where two pairs of rows show it: figures one above the other with
+    # header rows between them (表二's blocks) are farther apart than any two rows.
+    nearest = sorted(b - a for a, b in steps)
+    pitches = nearest[:1] if len(nearest) >= 2 and nearest[1] - nearest[0] <= 1 else []
+    # Labels and figures may be drawn from fonts of different heights (Latin digits beside CJK
+    # substitutes): the taller of the two sets the gap left between two rows.
+    labels = sorted(c["bottom"] - c["top"] for c in chars if c["text"] not in _FIGURE_GLYPHS)
+    digits = sorted(c["bottom"] - c["top"] for c in chars if c["text"].isdigit())
+    if not pitches or not labels:
+        return _CELL_GAP
+    row_gap = min(pitches) - max(labels[len(labels) // 2], digits[len(digits) // 2])
+    return max(_CELL_GAP, min(row_gap - _CELL_GAP, 0.75 * size))
 
 
 # Glyphs of a figure: a block of only these is a value, which fills its own row.
@@ -1273,6 +1365,7 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
             blocks.append([i])
     cut: set[int] = set()
     claimed: set[int] = set()
+    labels: list[tuple[int, int, float, set[int]]] = []
     for rows_of in blocks:
         block = [c for i in rows_of for c in in_row[i]]
         first, last = rows_of[0], rows_of[-1]
@@ -1305,20 +1398,47 @@ def _merged_rows(chars: list[dict], lo: float, hi: float, rows: list[float], col
             continue
         # Among rows of its kind: a header label over header rows, a row label over rows of figures.
         kind = bool(figure_rows.intersection(rows_of))
-        used = set(by_row) | claimed | taken | {i for i in range(n) if (i in figure_rows) != kind}
+        used = set(by_row) | taken | {i for i in range(n) if (i in figure_rows) != kind}
+        labels.append((first, last, middle, used))
+
+    def free(first: int, last: int, used: set[int]) -> tuple[int, int]:
         up = 0
         while first - up - 1 >= 0 and first - up - 1 not in used:
             up += 1
         down = 0
         while last + down + 1 < n and last + down + 1 not in used:
             down += 1
-        size = max(c["size"] for c in chars)
+        return up, down
+
+    size = max(c["size"] for c in chars)
+
+    def centred(first: int, last: int, middle: float, used: set[int]) -> list[tuple[int, int]]:
+        """The ways (rows taken above, below) the label can be widened over free rows and stay centred."""
+        up, down = free(first, last, used)
+        return [(u, d) for u in range(up + 1) for d in range(down + 1)
+                if abs((rows[first - u] + rows[last + d + 1]) / 2 - middle) <= 0.6 * size]
+
+    def off_centre(first: int, last: int, middle: float, u: int, d: int) -> float:
+        return abs((rows[first - u] + rows[last + d + 1]) / 2 - middle)
+
+    def order(label: tuple[int, int, float, set[int]]) -> tuple[int, int, bool, bool]:
+        ways = [w for w in centred(*label) if w != (0, 0)]
+        widest = max(ways, key=sum, default=(0, 0))
+        return (len(ways), sum(free(*label[:2], label[3])), off_centre(*label[:3], 0, 0) <= _OVERREACH,
+                off_centre(*label[:3], *widest) > _OVERREACH)
+
+    # Labels one above the other in a column compete for the empty rows between them, and more
+    # than one way of sharing them out may leave a label centred (the rows of a table continued
+    # from the page before have their label there).  The label with the fewest ways to be widened
+    # and stay centred is placed first, then the one with the fewest empty rows around it, then
+    # one not yet centred in its own rows, then one its widest way centres to within a glyph's
+    # overreach; the others take the rows it leaves.  Labels alike in all these go top to bottom.
+    labels.sort(key=order)
+    for first, last, middle, used in labels:
         best = None
-        for u in range(up + 1):
-            for d in range(down + 1):
-                if abs((rows[first - u] + rows[last + d + 1]) / 2 - middle) <= 0.6 * size:
-                    if best is None or u + d > best[0] + best[1]:
-                        best = (u, d)
+        for u, d in centred(first, last, middle, used | claimed):
+            if best is None or u + d > best[0] + best[1]:
+                best = (u, d)
         if best and best != (0, 0):
             u, d = best
             claimed.update(range(first - u, last + d + 1))
