@@ -10,15 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from gongkai.cli_data import fail, open_read_only
 from gongkai.defaults import DEFAULT_DB
-
-EXIT_USAGE = 2
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]错误：[/]{message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(EXIT_USAGE)
-
 
 def region_filters(region: str | None) -> dict[str, str | None]:
     """--region "省/市/区县" (as `ingest --region` takes it, fewer levels allowed) → the queries' filters.
@@ -47,19 +40,13 @@ def assess(
         rules = load_config(config)
         params = region_filters(region)
     except (ConfigError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
-    if not db.exists():
-        _fail(f"找不到数据库 {db}：请先用 gongkai ingest 导入报告")
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as exc:
-        _fail(f"无法打开数据库 {db}：{exc}")
-        return
+    con = open_read_only(db)
     try:
         frame = assess_store(con, {**params, "year_from": year, "year_to": year}, rules)
     except duckdb.Error as exc:
-        _fail(f"数据库 {db} 无法评估（是否为旧版本数据库？请重新导入）：{exc}")
+        fail(f"数据库 {db} 无法评估（是否为旧版本数据库？请重新导入）：{exc}")
         return
     finally:
         con.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -18,9 +19,24 @@ EXIT_USAGE = 2
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """One Chinese line on stderr and the exit status: how every command refuses (the other command modules
+    import it from here)."""
     Console(stderr=True).print(f"[bold red]错误：[/]{message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def open_read_only(db: Path):
+    """The database a read-only command (check, summary, assess) reads, or exit 2 with a line saying why not.
+    DuckDB is imported here, not at start-up: `gongkai parse` never needs it."""
+    import duckdb
+
+    if not db.exists():
+        fail(f"找不到数据库 {db}：请先用 gongkai ingest 导入报告")
+    try:
+        return duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        fail(f"无法打开数据库 {db}：{exc}")
 
 
 def ingest(
@@ -40,7 +56,7 @@ def ingest(
         try:
             parse_region(region)  # a typo in --region is reported before any work starts
         except RegionError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     console = Console(highlight=False)
     progress = Progress(
         TextColumn("[bold]导入[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
@@ -59,7 +75,7 @@ def ingest(
             summary = run_ingest(paths, db, region=region, manifest=manifest, demo=demo, replace=replace, workers=workers,
                                  on_start=on_start, on_file=on_file)
     except (IngestError, RegionError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     for line in summary.lines():
         console.print(line, soft_wrap=True)
@@ -75,17 +91,9 @@ def check(
     rule: str | None = typer.Option(None, "--rule", help="只看某条规则，如 carry_chain"),
 ) -> None:
     """列出数据库中所有报告与跨年度核对发现的问题。"""
-    import duckdb
-
     from gongkai import store
 
-    if not db.exists():
-        _fail(f"找不到数据库 {db}：请先用 gongkai ingest 导入报告")
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as exc:
-        _fail(f"无法打开数据库 {db}：{exc}")
-        return
+    con = open_read_only(db)
     try:
         findings = store.run_query(con, "findings_list", {"severity": severity, "rule": rule})
     finally:
@@ -129,10 +137,10 @@ def export(
     try:
         rows = run_export(db, fmt.lower(), out, filters)
     except ExportError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     except OSError as exc:
-        _fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail(f"无法写入 {out}：{exc.strerror or exc}")
         return
     Console(highlight=False).print(f"已导出 {rows} 行到 {out}")
 

@@ -10,16 +10,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from gongkai.cli_data import fail
 from gongkai.defaults import DEFAULT_DB
 
 EXIT_SOME_FAILED = 1
-EXIT_USAGE = 2
 DEFAULT_OUT = Path("data/raw")
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    Console(stderr=True).print(f"[bold red]错误：[/]{message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def parse_years(text: str | None) -> set[int] | None:
@@ -60,19 +55,19 @@ def fetch(
         try:
             columns.extend(load_column_list(column_list))
         except ColumnListError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     for url in urls or []:
         if not url.startswith(("http://", "https://")):
-            _fail(f"“{url}”不是网址（应以 http:// 或 https:// 开头）")
+            fail(f"“{url}”不是网址（应以 http:// 或 https:// 开头）")
         columns.append(Column(url))
     if not columns:
-        _fail("请给出至少一个栏目网址，或用 --list 指定栏目清单")
+        fail("请给出至少一个栏目网址，或用 --list 指定栏目清单")
     if rate <= 0 or concurrency < 1 or per_host < 1 or timeout <= 0 or retries < 0:
-        _fail("--rate、--timeout 须大于 0，--concurrency、--per-host 至少为 1，--retries 不能为负")
+        fail("--rate、--timeout 须大于 0，--concurrency、--per-host 至少为 1，--retries 不能为负")
     try:
         check_years = parse_years(years)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     config = FetchConfig(rate=rate, concurrency=concurrency, per_host=per_host, timeout=timeout, retries=retries,
                          years=check_years)
@@ -93,10 +88,10 @@ def fetch(
         with progress:
             summary = run_fetch(columns, out, config, on_event=on_event)
     except FetchBusy as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     except OSError as exc:
-        _fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail(f"无法写入 {out}：{exc.strerror or exc}")
         return
     for line in summary.lines():
         console.print(line, soft_wrap=True)
@@ -107,7 +102,7 @@ def fetch(
         try:
             result = run_ingest([out], db, manifest=summary.manifest)
         except IngestError as exc:
-            _fail(str(exc))
+            fail(str(exc))
             return
         for line in result.lines():
             console.print(line, soft_wrap=True)

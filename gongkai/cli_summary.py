@@ -8,15 +8,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from gongkai.cli_data import fail, open_read_only
 from gongkai.defaults import DEFAULT_DB
 
-EXIT_USAGE = 2
 FORMATS = ("docx", "xlsx", "html")
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    Console(stderr=True).print(f"[bold red]错误：[/]{message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def summary(
@@ -35,30 +30,24 @@ def summary(
 
     fmt = fmt.lower()
     if fmt not in FORMATS:
-        _fail(f"不支持的格式“{fmt}”：请用 docx、xlsx 或 html")
-    if not db.exists():
-        _fail(f"找不到数据库 {db}：请先用 gongkai ingest 导入报告")
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as exc:
-        _fail(f"无法打开数据库 {db}：{exc}")
-        return
+        fail(f"不支持的格式“{fmt}”：请用 docx、xlsx 或 html")
+    con = open_read_only(db)
     try:
         try:
             scope = S.resolve_region(region, S.regions(con))
             result = S.load(con, scope, year, include_demo=False if no_demo else None)
         except duckdb.Error as exc:
-            _fail(f"数据库 {db} 不是 gongkai 数据库或版本不符：{exc}")
+            fail(f"数据库 {db} 不是 gongkai 数据库或版本不符：{exc}")
             return
     except S.SummaryError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     finally:
         con.close()
     try:
         write(result, fmt, out)
     except OSError as exc:
-        _fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail(f"无法写入 {out}：{exc.strerror or exc}")
         return
     console = Console(highlight=False)
     console.print(result.title, style="bold")
