@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -239,6 +239,7 @@ class _Planned:
     is_demo: bool
     extra: list[tuple[str, Finding]]
     result: FileResult
+    published_on: date | None = None  # the manifest's 发布日期, stored with the report
 
 
 def _figures_as_stored(figures: dict) -> dict[str, float | None]:
@@ -347,7 +348,8 @@ class _Writer:
             placement = regions.with_override(inferred, self.region, regions.SOURCE_OPTION)
         is_demo = entry.is_demo if entry and entry.is_demo is not None else self.demo
         is_demo = is_demo or DEMO_MARKER in report.narrative
-        extra = self._extra_findings(report, agency_name, placement, entry.published_on if entry else None)
+        published_on = entry.published_on if entry else None
+        extra = self._extra_findings(report, agency_name, placement, published_on)
 
         agency_id = self._agency_id(agency_name, placement)
         slot = self.slots.get((agency_id, report.year))
@@ -359,7 +361,9 @@ class _Writer:
                 report.year)
             if changed is not None:
                 extra.append(("ingest", changed))
-        self.queue.append(self._decide(item, report, placement, agency_id, slot, is_demo, extra))
+        planned = self._decide(item, report, placement, agency_id, slot, is_demo, extra)
+        planned.published_on = published_on
+        self.queue.append(planned)
         if len(self.queue) >= self.CHUNK:
             self.flush()
 
@@ -397,7 +401,7 @@ class _Writer:
 
     @staticmethod
     def _extra_findings(report: Report, agency_name: str, placement: regions.Placement,
-                        published_on=None) -> list[tuple[str, Finding]]:
+                        published_on: date | None = None) -> list[tuple[str, Finding]]:
         extra: list[tuple[str, Finding]] = [
             ("text", f) for f in crossyear.text_vs_table(report.figures, report.narrative)
         ]
@@ -415,11 +419,6 @@ class _Writer:
                 f"“{agency_name}”中的区县名在多个城市都有，已按{r.province}{r.city or ''}{r.county or ''}归属，"
                 "如有误请用 --region 或清单指定")))
         return extra
-
-    def _published_on(self, item: _Pending):
-        """The manifest's 发布日期 for this file, or None."""
-        entry = regions.manifest_entry(self.manifest, item.path, item.root) if self.manifest else None
-        return entry.published_on if entry else None
 
     # -------------------------------------------------------- columns without a report
     def write_not_published(self, entries: list, digest: str) -> set[int]:
@@ -446,21 +445,29 @@ class _Writer:
                 source="ingest", agency_id=agency_id, year=e.year, report_id=None)
         con = self.con
         con.execute("BEGIN")
-        for r in self.new_regions:
-            con.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)",
-                        [r.adcode, r.province, r.city, r.county, r.province_adcode, r.city_adcode])
-        store.insert_rows(con, "agencies", self.new_agencies)
-        store.insert_rows(con, "agency_names", self.new_names)
+        self._write_new_places()
         con.execute("DELETE FROM findings WHERE rule = ? AND list_contains(?, agency_id)",
                     [NOT_PUBLISHED, sorted(touched)])
         store.write_batch(con, batch)
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [NOT_PUBLISHED_META, digest])
         con.execute("COMMIT")
-        self.new_regions, self.new_agencies, self.new_names = [], [], []
+        self._places_written()
         self.changed_agencies.update(touched)
         return touched
 
     # -------------------------------------------------------- writing
+    def _write_new_places(self) -> None:
+        """The regions, agencies and agency names first met since the last commit, in the caller's transaction."""
+        con = self.con
+        for r in self.new_regions:
+            con.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)",
+                        [r.adcode, r.province, r.city, r.county, r.province_adcode, r.city_adcode])
+        store.insert_rows(con, "agencies", self.new_agencies)
+        store.insert_rows(con, "agency_names", self.new_names)
+
+    def _places_written(self) -> None:
+        self.new_regions, self.new_agencies, self.new_names = [], [], []
+
     def flush(self) -> None:
         queue, self.queue = self.queue, []
         if not queue:
@@ -476,6 +483,7 @@ class _Writer:
                     slot = self.slots.get((agency_id, planned.report.year))
                     replanned = self._decide(planned.item, planned.report, planned.placement, agency_id, slot,
                                              planned.is_demo, planned.extra)
+                    replanned.published_on = planned.published_on
                     self._write([replanned])
                     self.record(replanned.result)
                 except duckdb.Error as exc:
@@ -502,17 +510,13 @@ class _Writer:
                 replaced.append(p.replaces.report_id)
             batch.add_report(p.report_id, p.report, agency_id=p.agency_id, sha256=p.item.sha256,
                              source_file=p.item.file_name, is_demo=p.is_demo, ingested_at=now,
-                             extra_findings=p.extra, published_on=self._published_on(p.item))
+                             extra_findings=p.extra, published_on=p.published_on)
         con.execute("BEGIN")
-        for r in self.new_regions:
-            con.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)",
-                        [r.adcode, r.province, r.city, r.county, r.province_adcode, r.city_adcode])
-        store.insert_rows(con, "agencies", self.new_agencies)
-        store.insert_rows(con, "agency_names", self.new_names)
+        self._write_new_places()
         store.delete_reports(con, replaced)
         store.write_batch(con, batch)
         con.execute("COMMIT")
-        self.new_regions, self.new_agencies, self.new_names = [], [], []
+        self._places_written()
         for p in queue:
             if p.report_id is not None:
                 self.slots[(p.agency_id, p.report.year)].queued = False
