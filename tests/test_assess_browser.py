@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from test_browser import CHROMIUM_ARGS, CHROMIUM, metric_value, serve, wait_idle  # skips without chromium
+from test_browser import browser, metric_value, page, serve, wait_idle  # noqa: F401 — skips without chromium; browser, page: the fixtures
 from test_assess_app import copied_db  # noqa: F401 — the fixture: 平潭 2022 repeats its 2019 narrative
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -25,23 +25,6 @@ expect = sync_api.expect
 def server(copied_db, tmp_path_factory):  # noqa: F811
     with serve(copied_db, tmp_path_factory.mktemp("assess_server")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
 
 
 def test_assessment_page_export_and_side_by_side(server, page, copied_db):  # noqa: F811

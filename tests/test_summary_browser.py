@@ -14,7 +14,8 @@ import pytest
 from docx import Document
 
 from dashboard_db import build_dashboard_db
-from test_browser import CHROMIUM, CHROMIUM_ARGS, expect, screenshot, serve, sql_one, sync_api, url_params, wait_idle, choose
+from test_browser import (  # noqa: F401 — browser, page: the fixtures
+    browser, choose, expect, page, screenshot, serve, sql_one, url_params, wait_idle)
 
 
 @pytest.fixture(scope="module")
@@ -26,18 +27,6 @@ def summary_db(tmp_path_factory) -> Path:
 def summary_server(summary_db, tmp_path_factory):
     with serve(summary_db, tmp_path_factory.mktemp("sumserver")) as url:
         yield url
-
-
-@pytest.fixture
-def page():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
-                                      locale="zh-CN")
-        pg = context.new_page()
-        pg.set_default_timeout(15_000)
-        yield pg
-        browser.close()
 
 
 def city_sum(db: Path, year: int, table: str, row: str, column: str) -> int:
