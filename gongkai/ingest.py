@@ -405,9 +405,10 @@ class _Writer:
         extra: list[tuple[str, Finding]] = [
             ("text", f) for f in crossyear.text_vs_table(report.figures, report.narrative)
         ]
-        late = timeliness.late_publication(regions.agency_kind(placement.name_key), report.year, published_on)
-        if late is not None:
-            extra.append(("ingest", late))
+        if published_on is not None:  # the kind (a regex over the name) only matters when there is a date
+            late = timeliness.late_publication(regions.agency_kind(placement.name_key), report.year, published_on)
+            if late is not None:
+                extra.append(("ingest", late))
         if placement.region is None:
             extra.append(("ingest", Finding(
                 "region_unknown", "warning",
